@@ -1,0 +1,75 @@
+package io.routingpools.autoconfigure;
+
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.routingpools.pool.NamedPools;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.BeanFactoryAware;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.beans.factory.support.AutowireCandidateQualifier;
+import org.springframework.beans.factory.support.BeanDefinitionRegistry;
+import org.springframework.beans.factory.support.RootBeanDefinition;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.context.EnvironmentAware;
+import org.springframework.context.annotation.ImportBeanDefinitionRegistrar;
+import org.springframework.core.env.Environment;
+import org.springframework.core.type.AnnotationMetadata;
+
+/**
+ * Exposes each pool as a {@code HikariDataSource} bean named {@code routingPools.<pool>},
+ * qualified with the pool name and not a default candidate: Spring Boot's pool metrics and
+ * health see every pool, an application can inject one with {@code @Qualifier("admin")},
+ * and the routing DataSource stays the only candidate for a plain {@code DataSource}. The
+ * pools themselves are owned (started and closed) by the {@link NamedPools} bean.
+ */
+class PoolBeansRegistrar implements ImportBeanDefinitionRegistrar, EnvironmentAware, BeanFactoryAware {
+
+	static final String BEAN_NAME_PREFIX = "routingPools.";
+
+	private @Nullable Environment environment;
+
+	private @Nullable BeanFactory beanFactory;
+
+	@Override
+	public void setEnvironment(Environment environment) {
+		this.environment = environment;
+	}
+
+	@Override
+	public void setBeanFactory(BeanFactory beanFactory) {
+		this.beanFactory = beanFactory;
+	}
+
+	@Override
+	public void registerBeanDefinitions(AnnotationMetadata metadata, BeanDefinitionRegistry registry) {
+		for (String pool : poolNames()) {
+			BeanFactory factory = this.beanFactory;
+			RootBeanDefinition definition = new RootBeanDefinition(HikariDataSource.class,
+					() -> factory.getBean(NamedPools.class).find(pool).dataSource());
+			definition.setDefaultCandidate(false);
+			definition.addQualifier(new AutowireCandidateQualifier(Qualifier.class, pool));
+			definition.setDestroyMethodName("");
+			registry.registerBeanDefinition(BEAN_NAME_PREFIX + pool, definition);
+		}
+	}
+
+	// Names are validated when the pools start; duplicates are dropped here so that the
+	// validation, not a bean name clash, reports them.
+	private Set<String> poolNames() {
+		Set<String> names = new LinkedHashSet<>();
+		names.add(PoolDefinitionsFactory.PRIMARY);
+		Binder.get(this.environment)
+			.bind("routing-pools.replicas", Bindable.mapOf(String.class, ReplicaProperties.class))
+			.map(Map::keySet)
+			.ifBound(names::addAll);
+		names.add(PoolDefinitionsFactory.ADMIN);
+		return names;
+	}
+
+}

@@ -1,0 +1,267 @@
+package io.routingpools.autoconfigure;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.regex.Pattern;
+
+import com.zaxxer.hikari.HikariConfig;
+import io.routingpools.autoconfigure.InvalidRoutingPoolsConfigurationException.Problem;
+import io.routingpools.pool.JdbcUrls;
+import io.routingpools.pool.PoolDefinition;
+import io.routingpools.pool.PoolRole;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.context.properties.PropertyMapper;
+
+/**
+ * Turns the bound properties into one {@link PoolDefinition} per pool (DESIGN section 3):
+ * resolves inheritance (the pool's own value, then {@code routing-pools.defaults}, then for
+ * the primary {@code spring.datasource.hikari.*} and the connection defaults), applies each
+ * role's built-in defaults, and refuses configurations that cannot work.
+ */
+final class PoolDefinitionsFactory {
+
+	static final String PRIMARY = "primary";
+
+	static final String ADMIN = "admin";
+
+	/** Replica connection timeout: fail over to another replica quickly. */
+	static final Duration REPLICA_CONNECTION_TIMEOUT = Duration.ofSeconds(1);
+
+	/** Replica validation timeout, below the connection timeout. */
+	static final Duration REPLICA_VALIDATION_TIMEOUT = Duration.ofMillis(500);
+
+	/** Replica keepalive, so idle connections to a dead host are found. */
+	static final Duration REPLICA_KEEPALIVE_TIME = Duration.ofSeconds(30);
+
+	/** Replica socket timeout margin above the statement timeout. */
+	static final Duration REPLICA_SOCKET_TIMEOUT_MARGIN = Duration.ofSeconds(5);
+
+	/** Replica socket timeout base when no statement timeout is set. */
+	static final Duration REPLICA_SOCKET_TIMEOUT_WITHOUT_STATEMENT_TIMEOUT = Duration.ofSeconds(30);
+
+	/** Admin pool size unless set on the admin pool itself. */
+	static final int ADMIN_MAXIMUM_POOL_SIZE = 2;
+
+	private static final Pattern POOL_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,62}");
+
+	private static final String PREFIX = "routing-pools.";
+
+	private final RoutingPoolsProperties properties;
+
+	private final PoolProperties springHikari;
+
+	private final ConnectionDefaults connectionDefaults;
+
+	private final List<Problem> problems = new ArrayList<>();
+
+	/**
+	 * Create a factory.
+	 * @param properties the bound {@code routing-pools} properties
+	 * @param springHikari {@code spring.datasource.hikari.*}, inherited by the primary only
+	 * @param connectionDefaults where the primary is when routing-pools does not say
+	 */
+	PoolDefinitionsFactory(RoutingPoolsProperties properties, PoolProperties springHikari,
+			ConnectionDefaults connectionDefaults) {
+		this.properties = properties;
+		this.springHikari = springHikari;
+		this.connectionDefaults = connectionDefaults;
+	}
+
+	/**
+	 * Resolve every pool.
+	 * @return primary first, then the replicas in declaration order, then admin
+	 * @throws InvalidRoutingPoolsConfigurationException listing every problem found
+	 */
+	List<PoolDefinition> create() {
+		checkLayer("defaults", this.properties.getDefaults());
+		checkLayer(PRIMARY, this.properties.getPrimary());
+		checkLayer(ADMIN, this.properties.getAdmin());
+		checkReplicaNames();
+		this.properties.getReplicas().forEach((name, replica) -> {
+			checkLayer("replicas." + name, replica);
+			checkWeight(name, replica);
+		});
+		checkAtLeast("routing.fallback-max-concurrency", this.properties.getRouting().getFallbackMaxConcurrency(), 0);
+
+		PoolProperties primary = PoolProperties.layered(this.properties.getPrimary(), this.properties.getDefaults(),
+				this.springHikari);
+		primary.setUrl(firstNonNull(primary.getUrl(), this.connectionDefaults.url()));
+		primary.setUsername(firstNonNull(primary.getUsername(), this.connectionDefaults.username()));
+		primary.setPassword(firstNonNull(primary.getPassword(), this.connectionDefaults.password()));
+		primary.setDriverClassName(firstNonNull(primary.getDriverClassName(), this.connectionDefaults.driverClassName()));
+		if (primary.getUrl() == null) {
+			problem("primary.url", null,
+					"there is no primary database: neither routing-pools.primary.url nor spring.datasource.url is set, "
+							+ "and there is no JdbcConnectionDetails bean",
+					"Set routing-pools.primary.url (or spring.datasource.url) to the primary's JDBC URL, for example "
+							+ "jdbc:postgresql://primary:5432/app");
+		}
+		List<PoolDefinition> definitions = new ArrayList<>();
+		List<PoolDefinition> replicas = new ArrayList<>();
+		this.properties.getReplicas().forEach((name, replica) -> {
+			PoolDefinition definition = replica(name, replica, primary);
+			if (definition != null) {
+				replicas.add(definition);
+			}
+		});
+		if (!this.problems.isEmpty()) {
+			throw new InvalidRoutingPoolsConfigurationException(this.problems);
+		}
+		definitions.add(definition(PRIMARY, PoolRole.PRIMARY, primary, 1));
+		definitions.addAll(replicas);
+		definitions.add(admin(primary));
+		return definitions;
+	}
+
+	private @Nullable PoolDefinition replica(String name, ReplicaProperties own, PoolProperties primary) {
+		PoolProperties replica = PoolProperties.layered(own, this.properties.getDefaults());
+		String url = replica.getUrl();
+		if (url == null) {
+			problem("replicas." + name + ".url", null, "every replica needs its own JDBC URL",
+					"Set " + PREFIX + "replicas." + name + ".url to the replica's JDBC URL (one host), for example "
+							+ "jdbc:postgresql://" + name + ":5432/app, or remove the replica");
+			return null;
+		}
+		if (JdbcUrls.hasSeveralHosts(url)) {
+			problem("replicas." + name + ".url", JdbcUrls.mask(url), "a replica URL must name exactly one host",
+					"Declare one replica per host under " + PREFIX + "replicas");
+			return null;
+		}
+		replica.setUsername(firstNonNull(replica.getUsername(), primary.getUsername()));
+		replica.setPassword(firstNonNull(replica.getPassword(), primary.getPassword()));
+		// A logical connection must look the same whichever pool it binds to.
+		replica.setAutoCommit(primary.getAutoCommit());
+		replica.setTransactionIsolation(primary.getTransactionIsolation());
+		replica.setConnectionTimeout(firstNonNull(replica.getConnectionTimeout(), REPLICA_CONNECTION_TIMEOUT));
+		replica.setValidationTimeout(firstNonNull(replica.getValidationTimeout(), REPLICA_VALIDATION_TIMEOUT));
+		replica.setKeepaliveTime(firstNonNull(replica.getKeepaliveTime(), REPLICA_KEEPALIVE_TIME));
+		replica.setInitializationFailTimeout(firstNonNull(replica.getInitializationFailTimeout(), Duration.ofMillis(-1)));
+		Duration statementTimeout = firstNonNull(replica.getStatementTimeout(), Duration.ZERO);
+		Duration socketTimeout = (statementTimeout.isZero() ? REPLICA_SOCKET_TIMEOUT_WITHOUT_STATEMENT_TIMEOUT
+				: statementTimeout).plus(REPLICA_SOCKET_TIMEOUT_MARGIN);
+		replica.getDataSourceProperties()
+			.putIfAbsent("socketTimeout", Long.toString((socketTimeout.toMillis() + 999) / 1000));
+		int weight = (own.getWeight() != null) ? own.getWeight() : 1;
+		return definition(name, PoolRole.REPLICA, replica, weight);
+	}
+
+	private PoolDefinition admin(PoolProperties primary) {
+		PoolProperties own = this.properties.getAdmin();
+		PoolProperties admin = PoolProperties.layered(own, this.properties.getDefaults(), primary);
+		// Small, and never cut short: these come from the admin pool's own settings only.
+		admin.setMaximumPoolSize(firstNonNull(own.getMaximumPoolSize(), ADMIN_MAXIMUM_POOL_SIZE));
+		admin.setMinimumIdle(firstNonNull(own.getMinimumIdle(), 0));
+		admin.setStatementTimeout(firstNonNull(own.getStatementTimeout(), Duration.ZERO));
+		return definition(ADMIN, PoolRole.ADMIN, admin, 1);
+	}
+
+	private PoolDefinition definition(String name, PoolRole role, PoolProperties settings, int weight) {
+		HikariConfig hikari = new HikariConfig();
+		PropertyMapper map = PropertyMapper.get();
+		map.from(settings.getUrl()).to(hikari::setJdbcUrl);
+		map.from(settings.getUsername()).to(hikari::setUsername);
+		map.from(settings.getPassword()).to(hikari::setPassword);
+		map.from(settings.getDriverClassName()).to(hikari::setDriverClassName);
+		map.from(settings.getMaximumPoolSize()).to(hikari::setMaximumPoolSize);
+		map.from(settings.getMinimumIdle()).to(hikari::setMinimumIdle);
+		map.from(settings.getConnectionTimeout()).as(Duration::toMillis).to(hikari::setConnectionTimeout);
+		map.from(settings.getValidationTimeout()).as(Duration::toMillis).to(hikari::setValidationTimeout);
+		map.from(settings.getIdleTimeout()).as(Duration::toMillis).to(hikari::setIdleTimeout);
+		map.from(settings.getMaxLifetime()).as(Duration::toMillis).to(hikari::setMaxLifetime);
+		map.from(settings.getKeepaliveTime()).as(Duration::toMillis).to(hikari::setKeepaliveTime);
+		map.from(settings.getLeakDetectionThreshold()).as(Duration::toMillis).to(hikari::setLeakDetectionThreshold);
+		map.from(settings.getInitializationFailTimeout())
+			.as(Duration::toMillis)
+			.to(hikari::setInitializationFailTimeout);
+		map.from(settings.getAutoCommit()).to(hikari::setAutoCommit);
+		map.from(settings.getTransactionIsolation()).to(hikari::setTransactionIsolation);
+		map.from(settings.getConnectionInitSql()).to(hikari::setConnectionInitSql);
+		map.from(settings.getConnectionTestQuery()).to(hikari::setConnectionTestQuery);
+		map.from(settings.getSchema()).to(hikari::setSchema);
+		map.from(settings.getCatalog()).to(hikari::setCatalog);
+		map.from(settings.getIsolateInternalQueries()).to(hikari::setIsolateInternalQueries);
+		map.from(settings.getAllowPoolSuspension()).to(hikari::setAllowPoolSuspension);
+		map.from(settings.getRegisterMbeans()).to(hikari::setRegisterMbeans);
+		map.from(settings.getExceptionOverrideClassName()).to(hikari::setExceptionOverrideClassName);
+		Properties driverProperties = new Properties();
+		driverProperties.putAll(settings.getDataSourceProperties());
+		hikari.setDataSourceProperties(driverProperties);
+		hikari.setReadOnly(role == PoolRole.REPLICA);
+		Duration statementTimeout = firstNonNull(settings.getStatementTimeout(), Duration.ZERO);
+		int maxWaiting = firstNonNull(settings.getMaxWaiting(), 0);
+		return new PoolDefinition(name, role, hikari, statementTimeout, maxWaiting, weight);
+	}
+
+	private void checkReplicaNames() {
+		Map<String, String> seen = new HashMap<>();
+		seen.put(PRIMARY, PRIMARY);
+		seen.put(ADMIN, ADMIN);
+		for (String name : this.properties.getReplicas().keySet()) {
+			String key = name.toLowerCase(Locale.ROOT);
+			if (!POOL_NAME.matcher(name).matches()) {
+				problem("replicas." + name, name, "a pool name is 1 to 63 letters, digits, '-' or '_', starting with "
+						+ "a letter or digit", "Rename the replica under " + PREFIX + "replicas");
+			}
+			else if (key.equals(PRIMARY) || key.equals(ADMIN) || key.startsWith("tenant-")) {
+				problem("replicas." + name, name,
+						"'primary', 'admin' and 'tenant-*' are reserved pool names",
+						"Rename the replica under " + PREFIX + "replicas, for example to 'replica-1'");
+			}
+			else if (seen.putIfAbsent(key, name) != null) {
+				problem("replicas." + name, name, "the name duplicates replica '" + seen.get(key)
+						+ "' (pool names are compared ignoring case)", "Give each replica a distinct name");
+			}
+		}
+	}
+
+	private void checkLayer(String path, PoolProperties layer) {
+		checkAtLeast(path + ".maximum-pool-size", layer.getMaximumPoolSize(), 1);
+		checkAtLeast(path + ".minimum-idle", layer.getMinimumIdle(), 0);
+		checkAtLeast(path + ".max-waiting", layer.getMaxWaiting(), 0);
+		checkNotNegative(path + ".statement-timeout", layer.getStatementTimeout());
+		checkAtLeast(path + ".connection-timeout", layer.getConnectionTimeout(), Duration.ofMillis(250));
+		checkAtLeast(path + ".validation-timeout", layer.getValidationTimeout(), Duration.ofMillis(250));
+		checkNotNegative(path + ".idle-timeout", layer.getIdleTimeout());
+		checkNotNegative(path + ".max-lifetime", layer.getMaxLifetime());
+		checkNotNegative(path + ".keepalive-time", layer.getKeepaliveTime());
+		checkNotNegative(path + ".leak-detection-threshold", layer.getLeakDetectionThreshold());
+	}
+
+	private void checkWeight(String name, ReplicaProperties replica) {
+		checkAtLeast("replicas." + name + ".weight", replica.getWeight(), 1);
+	}
+
+	private void checkAtLeast(String property, @Nullable Integer value, int minimum) {
+		if (value != null && value < minimum) {
+			problem(property, value.toString(), "must be at least " + minimum,
+					"Set " + PREFIX + property + " to " + minimum + " or more, or remove it to use the default");
+		}
+	}
+
+	private void checkAtLeast(String property, @Nullable Duration value, Duration minimum) {
+		if (value != null && value.compareTo(minimum) < 0) {
+			problem(property, value.toString(), "must be at least " + minimum.toMillis() + "ms",
+					"Set " + PREFIX + property + " to " + minimum.toMillis()
+							+ "ms or more, or remove it to use the default");
+		}
+	}
+
+	private void checkNotNegative(String property, @Nullable Duration value) {
+		checkAtLeast(property, value, Duration.ZERO);
+	}
+
+	private void problem(String property, @Nullable String value, String reason, String action) {
+		this.problems.add(new Problem(PREFIX + property, (value != null) ? value : "(none)", reason, action));
+	}
+
+	private static <T> T firstNonNull(@Nullable T value, @Nullable T fallback) {
+		return (value != null) ? value : fallback;
+	}
+
+}

@@ -1,0 +1,169 @@
+package io.routingpools.autoconfigure;
+
+import java.sql.Connection;
+import java.util.List;
+
+import javax.sql.DataSource;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.routingpools.pool.NamedPools;
+import io.routingpools.pool.PoolDefinition;
+import io.routingpools.replica.LeastActiveLoadBalancer;
+import io.routingpools.replica.LoadBalancer;
+import io.routingpools.replica.RoundRobinLoadBalancer;
+import io.routingpools.replica.WeightedRandomLoadBalancer;
+import io.routingpools.routing.Router;
+import io.routingpools.routing.RoutingDataSource;
+import io.routingpools.routing.RoutingSettings;
+import io.routingpools.routing.UsePoolAdvisor;
+import liquibase.integration.spring.SpringLiquibase;
+import org.flywaydb.core.Flyway;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.flyway.autoconfigure.FlywayConfigurationCustomizer;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceProperties;
+import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.Primary;
+import org.springframework.context.annotation.Role;
+import org.springframework.core.env.Environment;
+
+/**
+ * Replaces Spring Boot's single pooled DataSource with named HikariCP pools (primary,
+ * replicas, admin) behind one routing DataSource, and points Flyway and Liquibase at the
+ * admin pool.
+ */
+@AutoConfiguration(before = DataSourceAutoConfiguration.class)
+@ConditionalOnClass({ DataSource.class, HikariDataSource.class })
+@ConditionalOnBooleanProperty(name = "routing-pools.enabled", matchIfMissing = true)
+@ConditionalOnMissingBean(DataSource.class)
+@EnableConfigurationProperties({ RoutingPoolsProperties.class, DataSourceProperties.class })
+@Import(PoolBeansRegistrar.class)
+public final class RoutingPoolsAutoConfiguration {
+
+	@Bean(destroyMethod = "close")
+	@ConditionalOnMissingBean
+	NamedPools routingPoolsNamedPools(RoutingPoolsProperties properties, DataSourceProperties dataSourceProperties,
+			ObjectProvider<JdbcConnectionDetails> connectionDetails, Environment environment) {
+		PoolProperties springHikari = Binder.get(environment)
+			.bind("spring.datasource.hikari", PoolProperties.class)
+			.orElseGet(PoolProperties::new);
+		ConnectionDefaults defaults = connectionDefaults(dataSourceProperties, connectionDetails.getIfAvailable());
+		List<PoolDefinition> definitions = new PoolDefinitionsFactory(properties, springHikari, defaults).create();
+		return NamedPools.start(definitions);
+	}
+
+	private static ConnectionDefaults connectionDefaults(DataSourceProperties properties,
+			JdbcConnectionDetails details) {
+		if (details != null) {
+			return new ConnectionDefaults(details.getJdbcUrl(), details.getUsername(), details.getPassword(),
+					details.getDriverClassName());
+		}
+		return new ConnectionDefaults(properties.getUrl(), properties.getUsername(), properties.getPassword(),
+				properties.getDriverClassName());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	LoadBalancer routingPoolsLoadBalancer(RoutingPoolsProperties properties) {
+		return switch (properties.getRouting().getLoadBalancer()) {
+			case ROUND_ROBIN -> new RoundRobinLoadBalancer();
+			case LEAST_ACTIVE -> new LeastActiveLoadBalancer();
+			case WEIGHTED_RANDOM -> new WeightedRandomLoadBalancer();
+		};
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	Router routingPoolsRouter(NamedPools pools, LoadBalancer loadBalancer, RoutingPoolsProperties properties) {
+		RoutingPoolsProperties.Routing routing = properties.getRouting();
+		return new Router(pools, loadBalancer,
+				new RoutingSettings(routing.isFallbackToPrimary(), routing.getFallbackMaxConcurrency()));
+	}
+
+	@Bean
+	@Primary
+	RoutingDataSource dataSource(Router router, NamedPools pools) {
+		HikariConfig primary = pools.primary().definition().toHikariConfig();
+		return new RoutingDataSource(router, primary.isAutoCommit(), isolationLevel(primary.getTransactionIsolation()));
+	}
+
+	private static int isolationLevel(String name) {
+		if (name == null) {
+			return Connection.TRANSACTION_READ_COMMITTED; // PostgreSQL's default
+		}
+		return switch (name.toUpperCase().replace("TRANSACTION_", "")) {
+			case "READ_UNCOMMITTED", "1" -> Connection.TRANSACTION_READ_UNCOMMITTED;
+			case "REPEATABLE_READ", "4" -> Connection.TRANSACTION_REPEATABLE_READ;
+			case "SERIALIZABLE", "8" -> Connection.TRANSACTION_SERIALIZABLE;
+			default -> Connection.TRANSACTION_READ_COMMITTED;
+		};
+	}
+
+	@Bean
+	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+	static UsePoolAdvisor routingPoolsUsePoolAdvisor() {
+		return new UsePoolAdvisor();
+	}
+
+	/**
+	 * Runs Flyway on the admin pool when it would otherwise use the routing DataSource; a
+	 * {@code @FlywayDataSource} or {@code spring.flyway.url} of the application wins.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass({ Flyway.class, FlywayConfigurationCustomizer.class })
+	static class FlywayOnAdminPoolConfiguration {
+
+		@Bean
+		FlywayConfigurationCustomizer routingPoolsFlywayCustomizer(RoutingDataSource routingDataSource) {
+			return (configuration) -> {
+				if (configuration.getDataSource() == routingDataSource) {
+					configuration.dataSource(routingDataSource.pools().admin().dataSource());
+				}
+			};
+		}
+
+	}
+
+	/**
+	 * Runs Liquibase on the admin pool when it would otherwise use the routing
+	 * DataSource; a {@code @LiquibaseDataSource} or {@code spring.liquibase.url} of the
+	 * application wins.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(SpringLiquibase.class)
+	static class LiquibaseOnAdminPoolConfiguration {
+
+		// Spring Boot's Liquibase customizer interface is not public: adjust the bean before
+		// it initializes (and migrates) instead.
+		@Bean
+		static BeanPostProcessor routingPoolsLiquibasePostProcessor(ObjectProvider<RoutingDataSource> routingDataSource) {
+			return new BeanPostProcessor() {
+				@Override
+				public Object postProcessBeforeInitialization(Object bean, String beanName) {
+					if (bean instanceof SpringLiquibase liquibase) {
+						RoutingDataSource router = routingDataSource.getIfAvailable();
+						if (router != null && liquibase.getDataSource() == router) {
+							liquibase.setDataSource(router.pools().admin().dataSource());
+						}
+					}
+					return bean;
+				}
+			};
+		}
+
+	}
+
+}

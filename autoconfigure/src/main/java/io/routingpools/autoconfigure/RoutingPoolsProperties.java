@@ -1,0 +1,153 @@
+package io.routingpools.autoconfigure;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
+
+/**
+ * Configuration of the routing pools (prefix {@code routing-pools}).
+ */
+@ConfigurationProperties("routing-pools")
+public class RoutingPoolsProperties {
+
+	/**
+	 * Whether the routing DataSource and its pools replace Spring Boot's single DataSource.
+	 */
+	private boolean enabled = true;
+
+	/**
+	 * Settings every pool inherits unless it sets its own.
+	 */
+	@NestedConfigurationProperty
+	private PoolProperties defaults = new PoolProperties();
+
+	/**
+	 * The primary pool: all writes and everything not marked read-only.
+	 */
+	@NestedConfigurationProperty
+	private PoolProperties primary = new PoolProperties();
+
+	/**
+	 * Replica pools by name: read-only transactions, load-balanced.
+	 */
+	private Map<String, ReplicaProperties> replicas = new LinkedHashMap<>();
+
+	/**
+	 * The admin pool: migrations and explicitly routed operator work.
+	 */
+	@NestedConfigurationProperty
+	private PoolProperties admin = new PoolProperties();
+
+	private final Routing routing = new Routing();
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public PoolProperties getDefaults() {
+		return this.defaults;
+	}
+
+	public void setDefaults(PoolProperties defaults) {
+		this.defaults = defaults;
+	}
+
+	public PoolProperties getPrimary() {
+		return this.primary;
+	}
+
+	public void setPrimary(PoolProperties primary) {
+		this.primary = primary;
+	}
+
+	public Map<String, ReplicaProperties> getReplicas() {
+		return this.replicas;
+	}
+
+	public void setReplicas(Map<String, ReplicaProperties> replicas) {
+		this.replicas = replicas;
+	}
+
+	public PoolProperties getAdmin() {
+		return this.admin;
+	}
+
+	public void setAdmin(PoolProperties admin) {
+		this.admin = admin;
+	}
+
+	public Routing getRouting() {
+		return this.routing;
+	}
+
+	/**
+	 * How read-only work is spread and where it goes when no replica can serve it.
+	 */
+	public static class Routing {
+
+		/**
+		 * How a replica is chosen for each read-only transaction.
+		 */
+		private LoadBalancerType loadBalancer = LoadBalancerType.LEAST_ACTIVE;
+
+		/**
+		 * Whether read-only work runs on the primary when no replica can serve it;
+		 * otherwise it fails.
+		 */
+		private boolean fallbackToPrimary = true;
+
+		/**
+		 * Most read-only connections that may fall back to the primary at once; 0 for no
+		 * limit.
+		 */
+		private int fallbackMaxConcurrency;
+
+		public LoadBalancerType getLoadBalancer() {
+			return this.loadBalancer;
+		}
+
+		public void setLoadBalancer(LoadBalancerType loadBalancer) {
+			this.loadBalancer = loadBalancer;
+		}
+
+		public boolean isFallbackToPrimary() {
+			return this.fallbackToPrimary;
+		}
+
+		public void setFallbackToPrimary(boolean fallbackToPrimary) {
+			this.fallbackToPrimary = fallbackToPrimary;
+		}
+
+		public int getFallbackMaxConcurrency() {
+			return this.fallbackMaxConcurrency;
+		}
+
+		public void setFallbackMaxConcurrency(int fallbackMaxConcurrency) {
+			this.fallbackMaxConcurrency = fallbackMaxConcurrency;
+		}
+
+	}
+
+	/**
+	 * The replica load balancers.
+	 */
+	public enum LoadBalancerType {
+
+		/** Replicas in turn. */
+		ROUND_ROBIN,
+
+		/** The replica with the fewest borrowed connections per unit of weight. */
+		LEAST_ACTIVE,
+
+		/** A random replica, in proportion to its weight. */
+		WEIGHTED_RANDOM
+
+	}
+
+}

@@ -1,0 +1,46 @@
+package io.routingpools.pool;
+
+import java.util.regex.Pattern;
+
+/**
+ * Renders JDBC URLs for messages and logs without the secrets they may carry.
+ */
+public final class JdbcUrls {
+
+	private static final Pattern SECRET = Pattern.compile("(?i)((?:ssl)?password|sslkey(?:password)?)=[^&;]*");
+
+	private JdbcUrls() {
+	}
+
+	/**
+	 * Return the URL with the values of {@code password=}, {@code sslpassword=} and similar
+	 * parameters replaced by {@code ******}.
+	 * @param url a JDBC URL, may be {@code null}
+	 * @return the masked URL, or {@code null}
+	 */
+	public static String mask(String url) {
+		return (url != null) ? SECRET.matcher(url).replaceAll("$1=******") : null;
+	}
+
+	/**
+	 * Whether a PostgreSQL JDBC URL names more than one host (a pgjdbc multi-host URL).
+	 * @param url a JDBC URL
+	 * @return {@code true} if the host part lists several hosts
+	 */
+	public static boolean hasSeveralHosts(String url) {
+		String rest = url.startsWith("jdbc:postgresql://") ? url.substring("jdbc:postgresql://".length()) : "";
+		int end = indexOfAny(rest, "/?");
+		String hosts = (end >= 0) ? rest.substring(0, end) : rest;
+		return hosts.contains(",");
+	}
+
+	private static int indexOfAny(String text, String characters) {
+		for (int i = 0; i < text.length(); i++) {
+			if (characters.indexOf(text.charAt(i)) >= 0) {
+				return i;
+			}
+		}
+		return -1;
+	}
+
+}

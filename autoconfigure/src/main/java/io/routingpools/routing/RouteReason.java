@@ -1,0 +1,45 @@
+package io.routingpools.routing;
+
+/**
+ * Why a logical connection was bound to the pool it got.
+ */
+public enum RouteReason {
+
+	/** Work not marked read-only goes to the primary. */
+	WRITE("write", "the work is not marked read-only"),
+
+	/** A read-only transaction goes to a replica. */
+	READ_ONLY("read-only", "the transaction is read-only"),
+
+	/** {@code @UsePool} or {@code PoolRouting} named the pool. */
+	EXPLICIT("explicit", "it was named explicitly with @UsePool or PoolRouting"),
+
+	/** A read-only transaction found no replica that could serve it. */
+	FALLBACK("fallback", "the transaction is read-only and no replica could serve it");
+
+	private final String tag;
+
+	private final String explanation;
+
+	RouteReason(String tag, String explanation) {
+		this.tag = tag;
+		this.explanation = explanation;
+	}
+
+	/**
+	 * Short lower-case name, as used in metrics tags and endpoints.
+	 * @return the tag value
+	 */
+	public String tag() {
+		return this.tag;
+	}
+
+	/**
+	 * Why a connection with this reason went where it went, for error messages.
+	 * @return a clause that completes "routed there because ..."
+	 */
+	public String explanation() {
+		return this.explanation;
+	}
+
+}

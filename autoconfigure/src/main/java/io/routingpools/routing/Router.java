@@ -1,0 +1,235 @@
+package io.routingpools.routing;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+import io.routingpools.pool.NamedPool;
+import io.routingpools.pool.NamedPools;
+import io.routingpools.replica.LoadBalancer;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Decides where a logical connection binds and borrows the physical connection there
+ * (DESIGN section 4): an explicit route wins, read-only work goes to a replica, everything
+ * else to the primary. A replica that fails to provide a connection is skipped for a short
+ * while and the read moves to the next replica, then to the primary if fallback is allowed.
+ */
+public final class Router {
+
+	/** How long a replica that failed to provide a connection is passed over. */
+	static final long SUSPECT_NANOS = TimeUnit.SECONDS.toNanos(2);
+
+	private static final Log logger = LogFactory.getLog(Router.class);
+
+	private static final RouteReason[] REASONS = RouteReason.values();
+
+	private final NamedPools pools;
+
+	private final LoadBalancer loadBalancer;
+
+	private final RoutingSettings settings;
+
+	private final @Nullable Semaphore fallbackPermits;
+
+	private final Route[] routes;
+
+	// nanoTime until which each replica is passed over; 0 when it is not suspect
+	private final AtomicLongArray suspectUntil;
+
+	/**
+	 * Create a router over started pools.
+	 * @param pools the pools
+	 * @param loadBalancer chooses among eligible replicas
+	 * @param settings fallback behaviour
+	 */
+	public Router(NamedPools pools, LoadBalancer loadBalancer, RoutingSettings settings) {
+		this.pools = pools;
+		this.loadBalancer = loadBalancer;
+		this.settings = settings;
+		this.fallbackPermits = (settings.fallbackMaxConcurrency() > 0)
+				? new Semaphore(settings.fallbackMaxConcurrency()) : null;
+		this.routes = new Route[pools.size() * REASONS.length];
+		for (NamedPool pool : pools.all()) {
+			for (RouteReason reason : REASONS) {
+				this.routes[pool.index() * REASONS.length + reason.ordinal()] = new Route(pool, reason);
+			}
+		}
+		this.suspectUntil = new AtomicLongArray(pools.size());
+	}
+
+	public NamedPools pools() {
+		return this.pools;
+	}
+
+	/**
+	 * Decide the route for a logical connection's next binding and borrow its physical
+	 * connection.
+	 * @param logical the connection being bound; receives the route
+	 * @param readOnly whether the work is marked read-only
+	 * @return a physical connection from the chosen pool
+	 * @throws SQLException if no pool could provide a connection
+	 */
+	Connection acquire(RoutingConnection logical, boolean readOnly) throws SQLException {
+		String explicit = PoolRouting.currentPool();
+		if (explicit != null) {
+			NamedPool pool = require(explicit);
+			Connection connection = pool.borrow();
+			logical.bound(route(pool, RouteReason.EXPLICIT));
+			return connection;
+		}
+		List<NamedPool> replicas = this.pools.replicas();
+		if (readOnly && !replicas.isEmpty()) {
+			return acquireReadOnly(logical, replicas);
+		}
+		NamedPool primary = this.pools.primary();
+		Connection connection = primary.borrow();
+		logical.bound(route(primary, readOnly ? RouteReason.READ_ONLY : RouteReason.WRITE));
+		return connection;
+	}
+
+	/**
+	 * Give back what a binding held besides its physical connection.
+	 * @param route the route of the binding that ended
+	 */
+	void released(Route route) {
+		if (route.reason() == RouteReason.FALLBACK && this.fallbackPermits != null) {
+			this.fallbackPermits.release();
+		}
+	}
+
+	/**
+	 * Find a pool by name for an explicit route.
+	 * @param name the pool name
+	 * @return the pool
+	 * @throws SQLException naming the known pools if there is none by that name
+	 */
+	NamedPool require(String name) throws SQLException {
+		NamedPool pool = this.pools.find(name);
+		if (pool == null) {
+			throw new SQLException("No pool named '" + name + "' (@UsePool or PoolRouting); the pools are "
+					+ this.pools.names());
+		}
+		return pool;
+	}
+
+	private Connection acquireReadOnly(RoutingConnection logical, List<NamedPool> replicas) throws SQLException {
+		List<NamedPool> candidates = eligible(replicas);
+		SQLException failures = null;
+		while (!candidates.isEmpty()) {
+			NamedPool replica = this.loadBalancer.choose(candidates);
+			try {
+				Connection connection = replica.borrow();
+				logical.bound(route(replica, RouteReason.READ_ONLY));
+				return connection;
+			}
+			catch (SQLException ex) {
+				markSuspect(replica, ex);
+				failures = chain(failures, ex);
+				candidates = without(candidates, replica);
+			}
+		}
+		return fallBack(logical, failures);
+	}
+
+	private List<NamedPool> eligible(List<NamedPool> replicas) {
+		long now = System.nanoTime();
+		List<NamedPool> eligible = null;
+		for (int i = 0; i < replicas.size(); i++) {
+			NamedPool replica = replicas.get(i);
+			long until = this.suspectUntil.get(replica.index());
+			boolean suspect = until != 0 && now - until < 0;
+			if (suspect && eligible == null) {
+				eligible = new ArrayList<>(replicas.subList(0, i));
+			}
+			else if (!suspect && eligible != null) {
+				eligible.add(replica);
+			}
+		}
+		if (eligible == null) {
+			return replicas;
+		}
+		// Every replica suspect and no fallback allowed: trying them beats failing outright.
+		return (eligible.isEmpty() && !this.settings.fallbackToPrimary()) ? replicas : eligible;
+	}
+
+	private Connection fallBack(RoutingConnection logical, @Nullable SQLException failures) throws SQLException {
+		if (!this.settings.fallbackToPrimary()) {
+			throw withCause(new SQLTransientConnectionException("No replica could serve a read-only transaction "
+					+ describeFailures(failures) + " and routing-pools.routing.fallback-to-primary is false", "08001"),
+					failures);
+		}
+		if (this.fallbackPermits != null && !this.fallbackPermits.tryAcquire()) {
+			throw withCause(new SQLTransientConnectionException("No replica could serve a read-only transaction "
+					+ describeFailures(failures) + " and " + this.settings.fallbackMaxConcurrency()
+					+ " reads are already falling back to pool '" + this.pools.primary().name()
+					+ "' (routing-pools.routing.fallback-max-concurrency)", "08001"), failures);
+		}
+		NamedPool primary = this.pools.primary();
+		try {
+			Connection connection = primary.borrow();
+			logical.bound(route(primary, RouteReason.FALLBACK));
+			return connection;
+		}
+		catch (SQLException ex) {
+			if (this.fallbackPermits != null) {
+				this.fallbackPermits.release();
+			}
+			throw ex;
+		}
+	}
+
+	private void markSuspect(NamedPool replica, SQLException ex) {
+		long now = System.nanoTime();
+		long previous = this.suspectUntil.getAndSet(replica.index(), now + SUSPECT_NANOS);
+		if (previous == 0 || previous - now < 0) {
+			logger.warn("Replica pool '" + replica.name() + "' could not provide a connection ("
+					+ ex.getMessage() + "); reads skip it for " + TimeUnit.NANOSECONDS.toMillis(SUSPECT_NANOS)
+					+ " ms");
+		}
+	}
+
+	private Route route(NamedPool pool, RouteReason reason) {
+		return this.routes[pool.index() * REASONS.length + reason.ordinal()];
+	}
+
+	private static List<NamedPool> without(List<NamedPool> candidates, NamedPool failed) {
+		List<NamedPool> remaining = new ArrayList<>(candidates);
+		remaining.remove(failed);
+		return remaining;
+	}
+
+	private static SQLException chain(@Nullable SQLException first, SQLException next) {
+		if (first == null) {
+			return next;
+		}
+		first.addSuppressed(next);
+		return first;
+	}
+
+	private static String describeFailures(@Nullable SQLException failures) {
+		if (failures == null) {
+			return "(every replica was recently unreachable)";
+		}
+		StringBuilder text = new StringBuilder("(").append(failures.getMessage());
+		for (Throwable suppressed : failures.getSuppressed()) {
+			text.append("; ").append(suppressed.getMessage());
+		}
+		return text.append(')').toString();
+	}
+
+	private static SQLException withCause(SQLException ex, @Nullable SQLException cause) {
+		if (cause != null) {
+			ex.initCause(cause);
+		}
+		return ex;
+	}
+
+}

@@ -1,0 +1,618 @@
+package io.routingpools.routing;
+
+import java.sql.Array;
+import java.sql.Blob;
+import java.sql.CallableStatement;
+import java.sql.Clob;
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.NClob;
+import java.sql.PreparedStatement;
+import java.sql.SQLClientInfoException;
+import java.sql.SQLException;
+import java.sql.SQLWarning;
+import java.sql.SQLXML;
+import java.sql.Savepoint;
+import java.sql.Statement;
+import java.sql.Struct;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Executor;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A logical connection that binds to a physical pool connection at its first real use and
+ * releases it when its transaction ends, so that each transaction is routed on its own
+ * (DESIGN section 4). Until it is bound, settings such as auto-commit, read-only and
+ * isolation are only recorded; they are applied to the physical connection when it binds.
+ * <p>
+ * A binding ends at {@code commit()} or {@code rollback()} in manual-commit mode, when
+ * auto-commit is switched on, when a transaction begins ({@code setAutoCommit(false)}) or
+ * the read-only flag changes after auto-commit work, and at {@code close()}. Statements that
+ * are still open pin the binding: the next transaction then stays on the same physical
+ * connection. {@code prepareCall}, {@code unwrap} to a driver type and
+ * {@code setNetworkTimeout} pin the binding until the connection is closed.
+ * <p>
+ * Not thread-safe, like any JDBC connection.
+ */
+final class RoutingConnection implements Connection {
+
+	private final Router router;
+
+	private @Nullable Connection physical;
+
+	private @Nullable Route route;
+
+	private boolean closed;
+
+	private int openStatements;
+
+	private boolean pinned;
+
+	private boolean autoCommit;
+
+	private boolean readOnly;
+
+	private int isolation;
+
+	private boolean isolationSet;
+
+	private @Nullable String catalog;
+
+	private @Nullable String schema;
+
+	private int holdability;
+
+	private boolean holdabilitySet;
+
+	private @Nullable Map<String, Class<?>> typeMap;
+
+	private @Nullable Properties clientInfo;
+
+	RoutingConnection(Router router, boolean autoCommit, int isolation) {
+		this.router = router;
+		this.autoCommit = autoCommit;
+		this.isolation = isolation;
+	}
+
+	/**
+	 * The route of the current binding.
+	 * @return the route, or {@code null} when the connection is not bound
+	 */
+	@Nullable Route route() {
+		return this.route;
+	}
+
+	void bound(Route route) {
+		this.route = route;
+	}
+
+	private Connection physical() throws SQLException {
+		Connection connection = this.physical;
+		if (connection != null) {
+			String explicit = PoolRouting.currentPool();
+			if (explicit != null && !explicit.equals(this.route.pool().name())) {
+				throw new SQLException("Pool '" + explicit + "' was requested (@UsePool or PoolRouting) inside a "
+						+ "transaction already bound to pool '" + this.route.pool().name()
+						+ "'; start a new transaction (for example with REQUIRES_NEW) to use another pool");
+			}
+			return connection;
+		}
+		return bind();
+	}
+
+	private Connection bind() throws SQLException {
+		checkOpen();
+		Connection connection = this.router.acquire(this, this.readOnly);
+		try {
+			applyState(connection);
+		}
+		catch (SQLException | RuntimeException ex) {
+			Route failed = this.route;
+			this.route = null;
+			this.router.released(failed);
+			connection.close();
+			throw ex;
+		}
+		this.physical = connection;
+		return connection;
+	}
+
+	private void applyState(Connection connection) throws SQLException {
+		if (connection.getAutoCommit() != this.autoCommit) {
+			connection.setAutoCommit(this.autoCommit);
+		}
+		if (this.readOnly && !connection.isReadOnly()) {
+			connection.setReadOnly(true);
+		}
+		if (this.isolationSet) {
+			connection.setTransactionIsolation(this.isolation);
+		}
+		if (this.catalog != null) {
+			connection.setCatalog(this.catalog);
+		}
+		if (this.schema != null) {
+			connection.setSchema(this.schema);
+		}
+		if (this.holdabilitySet) {
+			connection.setHoldability(this.holdability);
+		}
+		if (this.typeMap != null) {
+			connection.setTypeMap(this.typeMap);
+		}
+		if (this.clientInfo != null) {
+			connection.setClientInfo(this.clientInfo);
+		}
+	}
+
+	/**
+	 * End the binding, if the application holds nothing that needs the physical connection.
+	 */
+	private void releaseIfFree() throws SQLException {
+		if (this.openStatements == 0 && !this.pinned) {
+			release();
+		}
+	}
+
+	private void release() throws SQLException {
+		Connection connection = this.physical;
+		Route released = this.route;
+		this.physical = null;
+		this.route = null;
+		this.openStatements = 0;
+		this.pinned = false;
+		if (connection != null) {
+			try {
+				connection.close();
+			}
+			finally {
+				this.router.released(released);
+			}
+		}
+	}
+
+	void statementClosed() {
+		if (this.openStatements > 0) {
+			this.openStatements--;
+		}
+	}
+
+	private Statement track(Statement statement) {
+		this.openStatements++;
+		return new RoutedStatement(this, statement);
+	}
+
+	private PreparedStatement track(PreparedStatement statement) {
+		this.openStatements++;
+		return new RoutedPreparedStatement(this, statement);
+	}
+
+	/**
+	 * Add which pool served this connection and why to a "read-only transaction" error
+	 * (SQLSTATE 25006), so that a write in read-only work is found at once.
+	 * @param ex the error from the driver
+	 * @return the enriched error, or {@code ex} itself if it is about something else
+	 */
+	SQLException enrich(SQLException ex) {
+		Route current = this.route;
+		return (current != null) ? WrongNodeErrors.enrich(ex, current) : ex;
+	}
+
+	private void checkOpen() throws SQLException {
+		if (this.closed) {
+			throw new SQLException("Connection is closed", "08003");
+		}
+	}
+
+	@Override
+	public Statement createStatement() throws SQLException {
+		return track(physical().createStatement());
+	}
+
+	@Override
+	public Statement createStatement(int resultSetType, int resultSetConcurrency) throws SQLException {
+		return track(physical().createStatement(resultSetType, resultSetConcurrency));
+	}
+
+	@Override
+	public Statement createStatement(int resultSetType, int resultSetConcurrency, int resultSetHoldability)
+			throws SQLException {
+		return track(physical().createStatement(resultSetType, resultSetConcurrency, resultSetHoldability));
+	}
+
+	@Override
+	public PreparedStatement prepareStatement(String sql) throws SQLException {
+		return track(physical().prepareStatement(sql));
+	}
+
+	@Override
+	public PreparedStatement prepareStatement(String sql, int resultSetType, int resultSetConcurrency)
+			throws SQLException {
+		return track(physical().prepareStatement(sql, resultSetType, resultSetConcurrency));
+	}
+
+	@Override
+	public PreparedStatement prepareStatement(String sql, int resultSetType, int resultSetConcurrency,
+			int resultSetHoldability) throws SQLException {
+		return track(physical().prepareStatement(sql, resultSetType, resultSetConcurrency, resultSetHoldability));
+	}
+
+	@Override
+	public PreparedStatement prepareStatement(String sql, int autoGeneratedKeys) throws SQLException {
+		return track(physical().prepareStatement(sql, autoGeneratedKeys));
+	}
+
+	@Override
+	public PreparedStatement prepareStatement(String sql, int[] columnIndexes) throws SQLException {
+		return track(physical().prepareStatement(sql, columnIndexes));
+	}
+
+	@Override
+	public PreparedStatement prepareStatement(String sql, String[] columnNames) throws SQLException {
+		return track(physical().prepareStatement(sql, columnNames));
+	}
+
+	// Callable statements are rare and their interface is large: they are not wrapped, and
+	// they pin the binding instead, since the application may keep them across transactions.
+	@Override
+	public CallableStatement prepareCall(String sql) throws SQLException {
+		CallableStatement statement = physical().prepareCall(sql);
+		this.pinned = true;
+		return statement;
+	}
+
+	@Override
+	public CallableStatement prepareCall(String sql, int resultSetType, int resultSetConcurrency)
+			throws SQLException {
+		CallableStatement statement = physical().prepareCall(sql, resultSetType, resultSetConcurrency);
+		this.pinned = true;
+		return statement;
+	}
+
+	@Override
+	public CallableStatement prepareCall(String sql, int resultSetType, int resultSetConcurrency,
+			int resultSetHoldability) throws SQLException {
+		CallableStatement statement = physical().prepareCall(sql, resultSetType, resultSetConcurrency,
+				resultSetHoldability);
+		this.pinned = true;
+		return statement;
+	}
+
+	@Override
+	public String nativeSQL(String sql) throws SQLException {
+		return physical().nativeSQL(sql);
+	}
+
+	@Override
+	public void setAutoCommit(boolean autoCommit) throws SQLException {
+		checkOpen();
+		if (autoCommit == this.autoCommit) {
+			return;
+		}
+		Connection connection = this.physical;
+		if (connection != null && autoCommit) {
+			// Ends the transaction in progress (JDBC commits it).
+			connection.setAutoCommit(true);
+			this.autoCommit = true;
+			releaseIfFree();
+			return;
+		}
+		this.autoCommit = autoCommit;
+		if (connection != null) {
+			// A transaction begins after auto-commit work: it is routed on its own.
+			if (this.openStatements == 0 && !this.pinned) {
+				release();
+			}
+			else {
+				connection.setAutoCommit(false);
+			}
+		}
+	}
+
+	@Override
+	public boolean getAutoCommit() throws SQLException {
+		checkOpen();
+		return this.autoCommit;
+	}
+
+	@Override
+	public void commit() throws SQLException {
+		checkOpen();
+		Connection connection = this.physical;
+		if (connection != null) {
+			try {
+				connection.commit();
+			}
+			catch (SQLException ex) {
+				throw enrich(ex);
+			}
+			if (!this.autoCommit) {
+				releaseIfFree();
+			}
+		}
+	}
+
+	@Override
+	public void rollback() throws SQLException {
+		checkOpen();
+		Connection connection = this.physical;
+		if (connection != null) {
+			connection.rollback();
+			if (!this.autoCommit) {
+				releaseIfFree();
+			}
+		}
+	}
+
+	@Override
+	public void close() throws SQLException {
+		if (this.closed) {
+			return;
+		}
+		this.closed = true;
+		release();
+	}
+
+	@Override
+	public boolean isClosed() {
+		return this.closed;
+	}
+
+	@Override
+	public DatabaseMetaData getMetaData() throws SQLException {
+		return physical().getMetaData();
+	}
+
+	@Override
+	public void setReadOnly(boolean readOnly) throws SQLException {
+		checkOpen();
+		if (readOnly == this.readOnly) {
+			return;
+		}
+		this.readOnly = readOnly;
+		Connection connection = this.physical;
+		if (connection != null) {
+			if (this.autoCommit && this.openStatements == 0 && !this.pinned) {
+				// The next use is routed again with the new flag.
+				release();
+			}
+			else {
+				connection.setReadOnly(readOnly);
+			}
+		}
+	}
+
+	@Override
+	public boolean isReadOnly() throws SQLException {
+		checkOpen();
+		return this.readOnly;
+	}
+
+	@Override
+	public void setCatalog(String catalog) throws SQLException {
+		checkOpen();
+		this.catalog = catalog;
+		if (this.physical != null) {
+			this.physical.setCatalog(catalog);
+		}
+	}
+
+	@Override
+	public String getCatalog() throws SQLException {
+		return physical().getCatalog();
+	}
+
+	@Override
+	public void setTransactionIsolation(int level) throws SQLException {
+		checkOpen();
+		this.isolation = level;
+		this.isolationSet = true;
+		if (this.physical != null) {
+			this.physical.setTransactionIsolation(level);
+		}
+	}
+
+	@Override
+	public int getTransactionIsolation() throws SQLException {
+		checkOpen();
+		return (this.physical != null) ? this.physical.getTransactionIsolation() : this.isolation;
+	}
+
+	@Override
+	public @Nullable SQLWarning getWarnings() throws SQLException {
+		checkOpen();
+		return (this.physical != null) ? this.physical.getWarnings() : null;
+	}
+
+	@Override
+	public void clearWarnings() throws SQLException {
+		checkOpen();
+		if (this.physical != null) {
+			this.physical.clearWarnings();
+		}
+	}
+
+	@Override
+	public Map<String, Class<?>> getTypeMap() throws SQLException {
+		return physical().getTypeMap();
+	}
+
+	@Override
+	public void setTypeMap(Map<String, Class<?>> map) throws SQLException {
+		checkOpen();
+		this.typeMap = map;
+		if (this.physical != null) {
+			this.physical.setTypeMap(map);
+		}
+	}
+
+	@Override
+	public void setHoldability(int holdability) throws SQLException {
+		checkOpen();
+		this.holdability = holdability;
+		this.holdabilitySet = true;
+		if (this.physical != null) {
+			this.physical.setHoldability(holdability);
+		}
+	}
+
+	@Override
+	public int getHoldability() throws SQLException {
+		return physical().getHoldability();
+	}
+
+	@Override
+	public Savepoint setSavepoint() throws SQLException {
+		return physical().setSavepoint();
+	}
+
+	@Override
+	public Savepoint setSavepoint(String name) throws SQLException {
+		return physical().setSavepoint(name);
+	}
+
+	@Override
+	public void rollback(Savepoint savepoint) throws SQLException {
+		physical().rollback(savepoint);
+	}
+
+	@Override
+	public void releaseSavepoint(Savepoint savepoint) throws SQLException {
+		physical().releaseSavepoint(savepoint);
+	}
+
+	@Override
+	public Clob createClob() throws SQLException {
+		return physical().createClob();
+	}
+
+	@Override
+	public Blob createBlob() throws SQLException {
+		return physical().createBlob();
+	}
+
+	@Override
+	public NClob createNClob() throws SQLException {
+		return physical().createNClob();
+	}
+
+	@Override
+	public SQLXML createSQLXML() throws SQLException {
+		return physical().createSQLXML();
+	}
+
+	@Override
+	public boolean isValid(int timeout) throws SQLException {
+		return !this.closed && physical().isValid(timeout);
+	}
+
+	@Override
+	public void setClientInfo(String name, String value) throws SQLClientInfoException {
+		if (this.clientInfo == null) {
+			this.clientInfo = new Properties();
+		}
+		this.clientInfo.setProperty(name, value);
+		if (this.physical != null) {
+			this.physical.setClientInfo(name, value);
+		}
+	}
+
+	@Override
+	public void setClientInfo(Properties properties) throws SQLClientInfoException {
+		this.clientInfo = new Properties();
+		this.clientInfo.putAll(properties);
+		if (this.physical != null) {
+			this.physical.setClientInfo(properties);
+		}
+	}
+
+	@Override
+	public String getClientInfo(String name) throws SQLException {
+		return physical().getClientInfo(name);
+	}
+
+	@Override
+	public Properties getClientInfo() throws SQLException {
+		return physical().getClientInfo();
+	}
+
+	@Override
+	public Array createArrayOf(String typeName, Object[] elements) throws SQLException {
+		return physical().createArrayOf(typeName, elements);
+	}
+
+	@Override
+	public Struct createStruct(String typeName, Object[] attributes) throws SQLException {
+		return physical().createStruct(typeName, attributes);
+	}
+
+	@Override
+	public void setSchema(String schema) throws SQLException {
+		checkOpen();
+		this.schema = schema;
+		if (this.physical != null) {
+			this.physical.setSchema(schema);
+		}
+	}
+
+	@Override
+	public String getSchema() throws SQLException {
+		return physical().getSchema();
+	}
+
+	@Override
+	public void abort(Executor executor) throws SQLException {
+		if (this.closed) {
+			return;
+		}
+		this.closed = true;
+		Connection connection = this.physical;
+		Route aborted = this.route;
+		this.physical = null;
+		this.route = null;
+		if (connection != null) {
+			try {
+				connection.abort(executor);
+			}
+			finally {
+				this.router.released(aborted);
+			}
+		}
+	}
+
+	@Override
+	public void setNetworkTimeout(Executor executor, int milliseconds) throws SQLException {
+		physical().setNetworkTimeout(executor, milliseconds);
+		this.pinned = true;
+	}
+
+	@Override
+	public int getNetworkTimeout() throws SQLException {
+		return physical().getNetworkTimeout();
+	}
+
+	@Override
+	@SuppressWarnings("unchecked")
+	public <T> T unwrap(Class<T> iface) throws SQLException {
+		if (iface.isInstance(this)) {
+			return (T) this;
+		}
+		// The caller gets the physical connection and may keep it: keep the binding too.
+		T unwrapped = physical().unwrap(iface);
+		this.pinned = true;
+		return unwrapped;
+	}
+
+	@Override
+	public boolean isWrapperFor(Class<?> iface) throws SQLException {
+		return iface.isInstance(this) || physical().isWrapperFor(iface);
+	}
+
+	@Override
+	public String toString() {
+		Route current = this.route;
+		return "RoutingConnection[" + ((current != null) ? current : (this.closed ? "closed" : "unbound")) + "]";
+	}
+
+}

@@ -1,0 +1,41 @@
+package io.routingpools.routing;
+
+import java.sql.BatchUpdateException;
+import java.sql.SQLException;
+
+/**
+ * Makes PostgreSQL's "cannot execute ... in a read-only transaction" error (SQLSTATE 25006)
+ * say which pool served the connection and why it was routed there. The SQLSTATE, vendor
+ * code and original error (as the cause) are kept; nothing is retried.
+ */
+final class WrongNodeErrors {
+
+	/** SQLSTATE {@code read_only_sql_transaction}. */
+	static final String READ_ONLY_SQL_TRANSACTION = "25006";
+
+	private WrongNodeErrors() {
+	}
+
+	static SQLException enrich(SQLException ex, Route route) {
+		if (!READ_ONLY_SQL_TRANSACTION.equals(ex.getSQLState())) {
+			return ex;
+		}
+		String message = ex.getMessage() + " [routing-pools: connection from " + route.describe() + hint(route)
+				+ "]";
+		SQLException enriched = (ex instanceof BatchUpdateException batch)
+				? new BatchUpdateException(message, ex.getSQLState(), ex.getErrorCode(), batch.getLargeUpdateCounts(),
+						ex)
+				: new SQLException(message, ex.getSQLState(), ex.getErrorCode(), ex);
+		return enriched;
+	}
+
+	private static String hint(Route route) {
+		return switch (route.reason()) {
+			case READ_ONLY, FALLBACK -> "; the work is marked read-only (for example @Transactional(readOnly = true))"
+					+ " but writes: remove readOnly or move the write out";
+			case EXPLICIT -> "; the pool it was explicitly routed to does not accept writes";
+			case WRITE -> "";
+		};
+	}
+
+}
