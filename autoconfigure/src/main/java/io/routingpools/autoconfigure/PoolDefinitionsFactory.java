@@ -48,6 +48,9 @@ final class PoolDefinitionsFactory {
 	/** Admin pool size unless set on the admin pool itself. */
 	static final int ADMIN_MAXIMUM_POOL_SIZE = 2;
 
+	/** pgjdbc's property for the session's application_name. */
+	static final String APPLICATION_NAME = "ApplicationName";
+
 	private static final Pattern POOL_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,62}");
 
 	private static final String PREFIX = "routing-pools.";
@@ -190,6 +193,8 @@ final class PoolDefinitionsFactory {
 		map.from(settings.getRegisterMbeans()).to(hikari::setRegisterMbeans);
 		map.from(settings.getExceptionOverrideClassName()).to(hikari::setExceptionOverrideClassName);
 		Properties driverProperties = new Properties();
+		// Sessions show their pool in pg_stat_activity unless the application names them.
+		driverProperties.setProperty(APPLICATION_NAME, name);
 		driverProperties.putAll(settings.getDataSourceProperties());
 		hikari.setDataSourceProperties(driverProperties);
 		hikari.setReadOnly(role == PoolRole.REPLICA);

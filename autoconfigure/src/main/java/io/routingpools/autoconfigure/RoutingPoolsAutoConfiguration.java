@@ -19,6 +19,7 @@ import io.routingpools.routing.RoutingSettings;
 import io.routingpools.routing.UsePoolAdvisor;
 import liquibase.integration.spring.SpringLiquibase;
 import org.flywaydb.core.Flyway;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
@@ -66,7 +67,7 @@ public final class RoutingPoolsAutoConfiguration {
 	}
 
 	private static ConnectionDefaults connectionDefaults(DataSourceProperties properties,
-			JdbcConnectionDetails details) {
+			@Nullable JdbcConnectionDetails details) {
 		if (details != null) {
 			return new ConnectionDefaults(details.getJdbcUrl(), details.getUsername(), details.getPassword(),
 					details.getDriverClassName());
@@ -100,7 +101,7 @@ public final class RoutingPoolsAutoConfiguration {
 		return new RoutingDataSource(router, primary.isAutoCommit(), isolationLevel(primary.getTransactionIsolation()));
 	}
 
-	private static int isolationLevel(String name) {
+	private static int isolationLevel(@Nullable String name) {
 		if (name == null) {
 			return Connection.TRANSACTION_READ_COMMITTED; // PostgreSQL's default
 		}

@@ -2,6 +2,8 @@ package io.routingpools.pool;
 
 import java.util.regex.Pattern;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Renders JDBC URLs for messages and logs without the secrets they may carry.
  */
@@ -18,7 +20,7 @@ public final class JdbcUrls {
 	 * @param url a JDBC URL, may be {@code null}
 	 * @return the masked URL, or {@code null}
 	 */
-	public static String mask(String url) {
+	public static @Nullable String mask(@Nullable String url) {
 		return (url != null) ? SECRET.matcher(url).replaceAll("$1=******") : null;
 	}
 

@@ -1,0 +1,148 @@
+package io.routingpools.autoconfigure;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatException;
+
+/**
+ * A configuration that cannot work fails startup with a report naming the property and
+ * the fix, and no password.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class InvalidConfigurationFailureAnalyzerTests {
+
+	private final ApplicationContextRunner runner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(RoutingPoolsAutoConfiguration.class, DataSourceAutoConfiguration.class))
+		.withPropertyValues("routing-pools.defaults.initialization-fail-timeout=-1ms",
+				"routing-pools.defaults.minimum-idle=0", "routing-pools.defaults.password=s3cret-pw");
+
+	@Test
+	void replicaWithoutUrl() {
+		FailureAnalysis analysis = analyze("routing-pools.primary.url=jdbc:postgresql://127.0.0.1:9/app",
+				"routing-pools.replicas.replica-a.weight=2");
+		assertThat(analysis.getDescription()).contains("Property: routing-pools.replicas.replica-a.url")
+			.contains("every replica needs its own JDBC URL");
+		assertThat(analysis.getAction()).contains("Set routing-pools.replicas.replica-a.url");
+	}
+
+	@Test
+	void noPrimaryAtAll() {
+		FailureAnalysis analysis = analyze("routing-pools.replicas.replica-a.url=jdbc:postgresql://127.0.0.1:9/app");
+		assertThat(analysis.getDescription()).contains("Property: routing-pools.primary.url")
+			.contains("there is no primary database");
+		assertThat(analysis.getAction()).contains("spring.datasource.url");
+	}
+
+	@Test
+	void zeroPoolSize() {
+		FailureAnalysis analysis = analyze("routing-pools.primary.url=jdbc:postgresql://127.0.0.1:9/app",
+				"routing-pools.primary.maximum-pool-size=0");
+		assertThat(analysis.getDescription()).contains("Property: routing-pools.primary.maximum-pool-size")
+			.contains("Value: 0")
+			.contains("must be at least 1");
+	}
+
+	@Test
+	void negativeSizeInDefaults() {
+		FailureAnalysis analysis = analyze("routing-pools.primary.url=jdbc:postgresql://127.0.0.1:9/app",
+				"routing-pools.defaults.max-waiting=-5");
+		assertThat(analysis.getDescription()).contains("Property: routing-pools.defaults.max-waiting")
+			.contains("Value: -5");
+	}
+
+	@Test
+	void zeroReplicaWeight() {
+		FailureAnalysis analysis = analyze("routing-pools.primary.url=jdbc:postgresql://127.0.0.1:9/app",
+				"routing-pools.replicas.replica-a.url=jdbc:postgresql://127.0.0.1:9/app",
+				"routing-pools.replicas.replica-a.weight=0");
+		assertThat(analysis.getDescription()).contains("Property: routing-pools.replicas.replica-a.weight");
+	}
+
+	@Test
+	void replicaNamedLikeAReservedPool() {
+		FailureAnalysis analysis = analyze("routing-pools.primary.url=jdbc:postgresql://127.0.0.1:9/app",
+				"routing-pools.replicas.admin.url=jdbc:postgresql://127.0.0.1:9/app");
+		assertThat(analysis.getDescription()).contains("Property: routing-pools.replicas.admin")
+			.contains("reserved pool names");
+	}
+
+	@Test
+	void replicaNamesThatDifferOnlyInCase() {
+		FailureAnalysis analysis = analyze("routing-pools.primary.url=jdbc:postgresql://127.0.0.1:9/app",
+				"routing-pools.replicas[replica-a].url=jdbc:postgresql://127.0.0.1:9/app",
+				"routing-pools.replicas[Replica-A].url=jdbc:postgresql://127.0.0.1:9/app");
+		assertThat(analysis.getDescription()).contains("duplicates replica");
+	}
+
+	@Test
+	void replicaUrlWithSeveralHosts() {
+		FailureAnalysis analysis = analyze("routing-pools.primary.url=jdbc:postgresql://127.0.0.1:9/app",
+				"routing-pools.replicas.replica-a.url=jdbc:postgresql://h1:5432,h2:5432/app?password=hunter2");
+		assertThat(analysis.getDescription()).contains("must name exactly one host").doesNotContain("hunter2");
+	}
+
+	@Test
+	void everyProblemIsReportedAtOnceWithoutPasswords() {
+		FailureAnalysis analysis = analyze("routing-pools.primary.maximum-pool-size=-1",
+				"routing-pools.replicas.replica-a.weight=1");
+		assertThat(analysis.getDescription()).contains("routing-pools.primary.maximum-pool-size")
+			.contains("routing-pools.replicas.replica-a.url")
+			.contains("routing-pools.primary.url")
+			.doesNotContain("s3cret-pw");
+		assertThat(analysis.getAction()).doesNotContain("s3cret-pw");
+	}
+
+	@Test
+	void unknownLoadBalancerIsReportedWithTheValidValues(CapturedOutput output) {
+		assertThatException().isThrownBy(() -> new SpringApplicationBuilder(Empty.class)
+			.web(WebApplicationType.NONE)
+			.properties("routing-pools.primary.url=jdbc:postgresql://127.0.0.1:9/app",
+					"routing-pools.primary.initialization-fail-timeout=-1ms", "routing-pools.routing.load-balancer=fastest")
+			.run());
+		assertThat(output).contains("APPLICATION FAILED TO START")
+			.contains("routing-pools.routing.load-balancer")
+			.contains("fastest")
+			.contains("ROUND_ROBIN");
+	}
+
+	@Test
+	void invalidConfigurationIsReportedWhenTheApplicationStarts(CapturedOutput output) {
+		assertThatException().isThrownBy(() -> new SpringApplicationBuilder(Empty.class)
+			.web(WebApplicationType.NONE)
+			.properties("routing-pools.primary.url=jdbc:postgresql://127.0.0.1:9/app",
+					"routing-pools.defaults.password=s3cret-pw", "routing-pools.replicas.replica-a.weight=1")
+			.run());
+		assertThat(output).contains("APPLICATION FAILED TO START")
+			.contains("Property: routing-pools.replicas.replica-a.url")
+			.doesNotContain("s3cret-pw");
+	}
+
+	private FailureAnalysis analyze(String... properties) {
+		Throwable[] failure = new Throwable[1];
+		this.runner.withPropertyValues(properties).run((context) -> failure[0] = context.getStartupFailure());
+		assertThat(failure[0]).as("startup failure").isNotNull();
+		FailureAnalysis analysis = new InvalidRoutingPoolsConfigurationFailureAnalyzer().analyze(failure[0]);
+		assertThat(analysis).as("analysis of %s", failure[0]).isNotNull();
+		return analysis;
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@Import({ RoutingPoolsAutoConfiguration.class, DataSourceAutoConfiguration.class })
+	static class Empty {
+
+	}
+
+}

@@ -1,0 +1,8 @@
+package io.routingpools.jpa;
+
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+
+@SpringBootApplication
+public class JpaApplication {
+
+}

@@ -1,0 +1,81 @@
+package io.routingpools.jpa;
+
+import java.util.List;
+
+import io.routingpools.embedded.EmbeddedClusterExtension;
+import io.routingpools.embedded.EmbeddedPostgresCluster;
+import io.routingpools.embedded.PostgresNode;
+import io.routingpools.test.ClusterProperties;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Spring Data JPA repositories route by their own transactions: reads ({@code findById},
+ * {@code findAll}, read-only by default) on a replica, saves on the primary. Replay is
+ * paused on both replicas, so a row saved on the primary is invisible exactly where the
+ * replicas serve.
+ */
+@SpringBootTest(classes = JpaApplication.class)
+@ExtendWith(EmbeddedClusterExtension.class)
+class JpaRoutingOnClusterTests {
+
+	@Autowired
+	private NoteRepository notes;
+
+	@DynamicPropertySource
+	static void cluster(DynamicPropertyRegistry registry) {
+		EmbeddedPostgresCluster cluster = EmbeddedClusterExtension.sharedCluster();
+		for (String property : ClusterProperties.of(cluster, "spring.jpa.hibernate.ddl-auto=update",
+				"spring.flyway.enabled=false", "spring.liquibase.enabled=false")) {
+			int split = property.indexOf('=');
+			registry.add(property.substring(0, split), () -> property.substring(split + 1));
+		}
+	}
+
+	@AfterEach
+	void resumeReplay() {
+		EmbeddedPostgresCluster cluster = EmbeddedClusterExtension.sharedCluster();
+		cluster.replicas().forEach(PostgresNode::resumeReplay);
+		cluster.awaitReplication();
+	}
+
+	@Test
+	void findByIdReadsFromAReplica() {
+		long id = this.notes.save(new Note("before pause")).getId();
+		EmbeddedClusterExtension.sharedCluster().awaitReplication();
+		pauseReplicas();
+		long unseen = this.notes.save(new Note("after pause")).getId();
+		assertThat(this.notes.findById(id)).as("rows replayed before the pause are served").isPresent();
+		assertThat(this.notes.findById(unseen)).as("a replica does not have the row yet").isEmpty();
+	}
+
+	@Test
+	void findAllReadsFromAReplica() {
+		pauseReplicas();
+		Note saved = this.notes.save(new Note("only on the primary"));
+		List<Long> ids = this.notes.findAll().stream().map(Note::getId).toList();
+		assertThat(ids).doesNotContain(saved.getId());
+	}
+
+	@Test
+	void saveWritesOnThePrimary() {
+		pauseReplicas();
+		Note saved = this.notes.save(new Note("saved"));
+		assertThat(saved.getId()).isNotNull();
+		resumeReplay();
+		assertThat(this.notes.findById(saved.getId())).map(Note::getBody).contains("saved");
+	}
+
+	private static void pauseReplicas() {
+		EmbeddedClusterExtension.sharedCluster().replicas().forEach(PostgresNode::pauseReplay);
+	}
+
+}

@@ -1,0 +1,119 @@
+package io.routingpools.migrations;
+
+import javax.sql.DataSource;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.routingpools.autoconfigure.RoutingPoolsAutoConfiguration;
+import io.routingpools.embedded.EmbeddedClusterExtension;
+import io.routingpools.embedded.EmbeddedPostgresCluster;
+import io.routingpools.test.ClusterProperties;
+import liquibase.integration.spring.SpringLiquibase;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration;
+import org.springframework.boot.flyway.autoconfigure.FlywayDataSource;
+import org.springframework.boot.jdbc.DataSourceBuilder;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.boot.liquibase.autoconfigure.LiquibaseAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Flyway and Liquibase migrate through the admin pool unless the application chose their
+ * DataSource itself.
+ */
+@ExtendWith(EmbeddedClusterExtension.class)
+class MigrationsOnAdminPoolTests {
+
+	private static EmbeddedPostgresCluster cluster;
+
+	private static ApplicationContextRunner runner;
+
+	@BeforeAll
+	static void configure(EmbeddedPostgresCluster sharedCluster) {
+		cluster = sharedCluster;
+		runner = new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(RoutingPoolsAutoConfiguration.class,
+					DataSourceAutoConfiguration.class, FlywayAutoConfiguration.class,
+					LiquibaseAutoConfiguration.class))
+			.withPropertyValues(ClusterProperties.of(cluster, "spring.flyway.locations=classpath:flyway-probe",
+					"spring.flyway.default-schema=flyway_test", "spring.flyway.create-schemas=true",
+					"spring.liquibase.change-log=classpath:liquibase-probe/changelog.sql"));
+	}
+
+	@Test
+	void flywayMigratesThroughTheAdminPool() {
+		runner.withPropertyValues("spring.liquibase.enabled=false").run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context.getBean(Flyway.class).getConfiguration().getDataSource())
+				.isSameAs(context.getBean("routingPools.admin"));
+			assertThat(recordedPool("flyway_test.flyway_probe")).isEqualTo("admin");
+		});
+	}
+
+	@Test
+	void liquibaseMigratesThroughTheAdminPool() {
+		runner.withPropertyValues("spring.flyway.enabled=false").run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context.getBean(SpringLiquibase.class).getDataSource())
+				.isSameAs(context.getBean("routingPools.admin"));
+			assertThat(recordedPool("liquibase_probe")).isEqualTo("admin");
+		});
+	}
+
+	@Test
+	void flywayKeepsTheApplicationsOwnFlywayDataSource() {
+		runner.withPropertyValues("spring.liquibase.enabled=false")
+			.withUserConfiguration(OwnFlywayDataSource.class)
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context.getBean(Flyway.class).getConfiguration().getDataSource())
+					.isSameAs(context.getBean("ownFlywayDataSource"));
+			});
+	}
+
+	@Test
+	void flywayKeepsItsOwnUrl() {
+		runner.withPropertyValues("spring.liquibase.enabled=false", "spring.flyway.url=" + cluster.primary().jdbcUrl(),
+				"spring.flyway.user=" + cluster.username(), "spring.flyway.password=" + cluster.password())
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				DataSource used = context.getBean(Flyway.class).getConfiguration().getDataSource();
+				assertThat(used).isNotInstanceOf(HikariDataSource.class);
+			});
+	}
+
+	private static String recordedPool(String table) throws Exception {
+		try (var connection = cluster.primary().connect(); var statement = connection.createStatement();
+				var rs = statement.executeQuery("select pool_name from " + table)) {
+			assertThat(rs.next()).isTrue();
+			return rs.getString(1);
+		}
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class OwnFlywayDataSource {
+
+		@Bean(defaultCandidate = false)
+		@FlywayDataSource
+		HikariDataSource ownFlywayDataSource() {
+			HikariDataSource dataSource = DataSourceBuilder.create()
+				.type(HikariDataSource.class)
+				.url(cluster.primary().jdbcUrl())
+				.username(cluster.username())
+				.password(cluster.password())
+				.build();
+			dataSource.setPoolName("own-flyway");
+			return dataSource;
+		}
+
+	}
+
+}

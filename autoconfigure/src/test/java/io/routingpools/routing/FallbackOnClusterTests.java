@@ -1,0 +1,107 @@
+package io.routingpools.routing;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.sql.SQLTransientConnectionException;
+
+import io.routingpools.autoconfigure.RoutingPoolsAutoConfiguration;
+import io.routingpools.embedded.EmbeddedClusterExtension;
+import io.routingpools.embedded.EmbeddedPostgresCluster;
+import io.routingpools.test.ServedBy;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.JdbcTemplateAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * What read-only work does when a replica cannot provide a connection: the replica is
+ * unreachable (nothing listens on its port) while the primary is up.
+ */
+@ExtendWith(EmbeddedClusterExtension.class)
+class FallbackOnClusterTests {
+
+	private static ApplicationContextRunner runner;
+
+	@BeforeAll
+	static void configure(EmbeddedPostgresCluster cluster) throws IOException {
+		runner = new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(RoutingPoolsAutoConfiguration.class,
+					DataSourceTransactionManagerAutoConfiguration.class, JdbcTemplateAutoConfiguration.class))
+			.withPropertyValues("routing-pools.primary.url=" + cluster.primary().jdbcUrl(),
+					"routing-pools.replicas.unreachable.url=jdbc:postgresql://127.0.0.1:" + closedPort() + "/app",
+					"routing-pools.replicas.unreachable.connection-timeout=250ms",
+					"routing-pools.replicas.unreachable.validation-timeout=250ms",
+					"routing-pools.defaults.username=" + cluster.username(),
+					"routing-pools.defaults.password=" + cluster.password(),
+					"routing-pools.defaults.maximum-pool-size=2", "routing-pools.defaults.minimum-idle=0");
+	}
+
+	@Test
+	void unreachableReplicaDoesNotStopTheApplicationFromStarting() {
+		runner.run((context) -> assertThat(context).hasNotFailed());
+	}
+
+	@Test
+	void readOnlyWorkFallsBackToThePrimaryWhenNoReplicaCanServe() {
+		runner.run((context) -> {
+			ServedBy servedBy = readOnly(context.getBean(PlatformTransactionManager.class))
+				.execute((status) -> ServedBy.query(context.getBean(JdbcTemplate.class)));
+			assertThat(servedBy.onPrimary()).as("%s", servedBy).isTrue();
+		});
+	}
+
+	@Test
+	void readOnlyWorkFailsNamingTheReplicaWhenFallbackIsOff() {
+		runner.withPropertyValues("routing-pools.routing.fallback-to-primary=false").run((context) -> {
+			JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
+			TransactionTemplate readOnly = readOnly(context.getBean(PlatformTransactionManager.class));
+			assertThatThrownBy(() -> readOnly.execute((status) -> ServedBy.query(jdbc)))
+				.hasCauseInstanceOf(SQLTransientConnectionException.class)
+				.cause()
+				.hasMessageContaining("No replica could serve a read-only transaction")
+				.hasMessageContaining("unreachable")
+				.hasMessageContaining("routing-pools.routing.fallback-to-primary");
+		});
+	}
+
+	@Test
+	void fallbackIsRefusedBeyondItsConcurrencyCap() {
+		runner.withPropertyValues("routing-pools.routing.fallback-max-concurrency=1").run((context) -> {
+			JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
+			TransactionTemplate readOnly = readOnly(context.getBean(PlatformTransactionManager.class));
+			TransactionTemplate newReadOnly = readOnly(context.getBean(PlatformTransactionManager.class));
+			newReadOnly.setPropagationBehavior(TransactionTemplate.PROPAGATION_REQUIRES_NEW);
+			assertThatThrownBy(() -> readOnly.execute((outer) -> {
+				ServedBy.query(jdbc);
+				return newReadOnly.execute((inner) -> ServedBy.query(jdbc));
+			})).cause().hasMessageContaining("fallback-max-concurrency");
+			assertThat(readOnly.execute((status) -> ServedBy.query(jdbc)).onPrimary())
+				.as("the permit is given back when the binding ends")
+				.isTrue();
+		});
+	}
+
+	private static TransactionTemplate readOnly(PlatformTransactionManager transactionManager) {
+		TransactionTemplate template = new TransactionTemplate(transactionManager);
+		template.setReadOnly(true);
+		return template;
+	}
+
+	private static int closedPort() throws IOException {
+		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			return socket.getLocalPort();
+		}
+	}
+
+}

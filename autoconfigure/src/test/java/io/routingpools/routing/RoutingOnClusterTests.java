@@ -1,0 +1,413 @@
+package io.routingpools.routing;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+import javax.sql.DataSource;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.routingpools.autoconfigure.RoutingPoolsAutoConfiguration;
+import io.routingpools.embedded.EmbeddedClusterExtension;
+import io.routingpools.embedded.EmbeddedPostgresCluster;
+import io.routingpools.test.ClusterProperties;
+import io.routingpools.test.ServedBy;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.JdbcClientAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.JdbcTemplateAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.transaction.autoconfigure.TransactionAutoConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.annotation.Propagation;
+import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Where JDBC work runs, proven on the embedded primary and its two streaming replicas.
+ */
+@ExtendWith(EmbeddedClusterExtension.class)
+class RoutingOnClusterTests {
+
+	private static ApplicationContextRunner runner;
+
+	@BeforeAll
+	static void createTable(EmbeddedPostgresCluster cluster) throws SQLException {
+		try (Connection connection = cluster.primary().connect(); Statement statement = connection.createStatement()) {
+			statement.execute("create table if not exists routing_notes (id serial primary key, body text)");
+		}
+		cluster.awaitReplication();
+		runner = new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(RoutingPoolsAutoConfiguration.class,
+					DataSourceAutoConfiguration.class, DataSourceTransactionManagerAutoConfiguration.class,
+					TransactionAutoConfiguration.class, JdbcTemplateAutoConfiguration.class,
+					JdbcClientAutoConfiguration.class))
+			.withUserConfiguration(Services.class)
+			.withPropertyValues(ClusterProperties.of(cluster, "routing-pools.routing.load-balancer=round-robin"));
+	}
+
+	@Test
+	void readOnlyTransactionWithJdbcTemplateRunsOnAReplica() {
+		runner.run((context) -> {
+			ServedBy servedBy = readOnly(context.getBean(PlatformTransactionManager.class))
+				.execute((status) -> ServedBy.query(context.getBean(JdbcTemplate.class)));
+			assertThat(servedBy.onReplica()).as("%s", servedBy).isTrue();
+		});
+	}
+
+	@Test
+	void readOnlyTransactionWithJdbcClientRunsOnAReplica() {
+		runner.run((context) -> {
+			JdbcClient jdbcClient = context.getBean(JdbcClient.class);
+			Boolean inRecovery = readOnly(context.getBean(PlatformTransactionManager.class))
+				.execute((status) -> jdbcClient.sql("select pg_is_in_recovery()").query(Boolean.class).single());
+			assertThat(inRecovery).isTrue();
+		});
+	}
+
+	@Test
+	void readOnlyTransactionsAreSpreadOverTheReplicas() {
+		runner.run((context) -> {
+			TransactionTemplate readOnly = readOnly(context.getBean(PlatformTransactionManager.class));
+			JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
+			String first = readOnly.execute((status) -> ServedBy.query(jdbc)).node();
+			String second = readOnly.execute((status) -> ServedBy.query(jdbc)).node();
+			assertThat(first).isNotEqualTo(second).startsWith("replica-");
+			assertThat(second).startsWith("replica-");
+		});
+	}
+
+	@Test
+	void writeTransactionRunsOnThePrimary() {
+		runner.run((context) -> {
+			JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
+			ServedBy servedBy = new TransactionTemplate(context.getBean(PlatformTransactionManager.class))
+				.execute((status) -> {
+					jdbc.update("insert into routing_notes (body) values ('written')");
+					return ServedBy.query(jdbc);
+				});
+			assertThat(servedBy.onPrimary()).as("%s", servedBy).isTrue();
+			assertThat(servedBy.pool()).isEqualTo("primary");
+		});
+	}
+
+	@Test
+	void autoCommitStatementsOutsideTransactionsRunOnThePrimary() {
+		runner.run((context) -> assertThat(ServedBy.query(context.getBean(JdbcTemplate.class)).onPrimary()).isTrue());
+	}
+
+	@Test
+	void readOnlyMethodCalledInsideAWriteTransactionStaysOnThePrimary() {
+		runner.run((context) -> {
+			ServedBy servedBy = context.getBean(Writer.class).writeThenReadThroughReadOnlyMethod();
+			assertThat(servedBy.onPrimary()).as("%s", servedBy).isTrue();
+		});
+	}
+
+	@Test
+	void requiresNewReadOnlyTransactionInsideAWriteTransactionBindsAgainToAReplica() {
+		runner.run((context) -> {
+			ServedBy servedBy = context.getBean(Writer.class).writeThenReadInNewReadOnlyTransaction();
+			assertThat(servedBy.onReplica()).as("%s", servedBy).isTrue();
+		});
+	}
+
+	@Test
+	void writeInsideAReadOnlyTransactionFailsWithPostgresErrorNamingPoolAndReason() {
+		runner.run((context) -> {
+			JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
+			TransactionTemplate readOnly = readOnly(context.getBean(PlatformTransactionManager.class));
+			assertThatThrownBy(() -> readOnly
+				.executeWithoutResult((status) -> jdbc.update("insert into routing_notes (body) values ('nope')")))
+				.hasMessageContaining("pool 'replica-")
+				.cause()
+				.isInstanceOf(SQLException.class)
+				.satisfies((ex) -> assertThat(((SQLException) ex).getSQLState()).isEqualTo("25006"))
+				.hasMessageContaining("cannot execute INSERT in a read-only transaction")
+				.hasMessageContaining("pool 'replica-")
+				.hasMessageContaining("the transaction is read-only");
+		});
+	}
+
+	@Test
+	void writeInsideAReadOnlyTransactionKeepsTheDriverErrorAsCause() {
+		runner.run((context) -> {
+			JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
+			TransactionTemplate readOnly = readOnly(context.getBean(PlatformTransactionManager.class));
+			assertThatThrownBy(() -> readOnly
+				.executeWithoutResult((status) -> jdbc.update("insert into routing_notes (body) values ('nope')")))
+				.hasRootCauseInstanceOf(org.postgresql.util.PSQLException.class);
+		});
+	}
+
+	@Test
+	void usePoolRoutesAMethodToTheNamedPool() {
+		runner.run((context) -> {
+			ServedBy servedBy = context.getBean(Operator.class).onAdminPool();
+			assertThat(servedBy.pool()).isEqualTo("admin");
+			assertThat(servedBy.onPrimary()).isTrue();
+		});
+	}
+
+	@Test
+	void usePoolOnAMethodRoutesWritesWithoutReadOnlyToANamedReplica() {
+		runner.run((context) -> {
+			ServedBy servedBy = context.getBean(Operator.class).onReplicaTwo();
+			assertThat(servedBy.node()).isEqualTo("replica-2");
+			assertThat(servedBy.pool()).isEqualTo("replica-2");
+		});
+	}
+
+	@Test
+	void poolRoutingRoutesABlockToTheNamedPool() {
+		runner.run((context) -> {
+			JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
+			ServedBy servedBy = PoolRouting.using("replica-1", () -> ServedBy.query(jdbc));
+			assertThat(servedBy.node()).isEqualTo("replica-1");
+			assertThat(PoolRouting.currentPool()).isNull();
+		});
+	}
+
+	@Test
+	void namingAnotherPoolInsideABoundTransactionFailsNamingBothPools() {
+		runner.run((context) -> {
+			JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
+			TransactionTemplate write = new TransactionTemplate(context.getBean(PlatformTransactionManager.class));
+			assertThatThrownBy(() -> write.executeWithoutResult((status) -> {
+				jdbc.queryForObject("select 1", Integer.class);
+				PoolRouting.run("admin", () -> jdbc.queryForObject("select 1", Integer.class));
+			})).rootCause().hasMessageContaining("'admin'").hasMessageContaining("'primary'");
+		});
+	}
+
+	@Test
+	void unknownPoolNameFailsListingTheKnownPools() {
+		runner.run((context) -> {
+			JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
+			assertThatThrownBy(() -> PoolRouting.run("replica-9", () -> jdbc.queryForObject("select 1", Integer.class)))
+				.rootCause()
+				.hasMessageContaining("No pool named 'replica-9'")
+				.hasMessageContaining("replica-1");
+		});
+	}
+
+	@Test
+	void oneLogicalConnectionBindsAgainForEachTransaction() {
+		runner.run((context) -> {
+			DataSource dataSource = context.getBean(DataSource.class);
+			try (Connection connection = dataSource.getConnection()) {
+				connection.setReadOnly(true);
+				connection.setAutoCommit(false);
+				assertThat(node(connection)).startsWith("replica-");
+				connection.commit();
+				connection.setReadOnly(false);
+				assertThat(node(connection)).isEqualTo("primary");
+				connection.commit();
+			}
+		});
+	}
+
+	@Test
+	void physicalConnectionGoesBackToItsPoolWhenTheTransactionEnds() {
+		runner.run((context) -> {
+			HikariDataSource primary = context.getBean("routingPools.primary", HikariDataSource.class);
+			try (Connection connection = context.getBean(DataSource.class).getConnection()) {
+				connection.setAutoCommit(false);
+				node(connection);
+				assertThat(primary.getHikariPoolMXBean().getActiveConnections()).isEqualTo(1);
+				connection.commit();
+				assertThat(primary.getHikariPoolMXBean().getActiveConnections()).isZero();
+			}
+		});
+	}
+
+	@Test
+	void openStatementKeepsTheBindingAcrossTransactions() {
+		runner.run((context) -> {
+			HikariDataSource primary = context.getBean("routingPools.primary", HikariDataSource.class);
+			try (Connection connection = context.getBean(DataSource.class).getConnection()) {
+				connection.setAutoCommit(false);
+				try (var statement = connection.prepareStatement("select current_setting('cluster_name')")) {
+					statement.executeQuery().close();
+					connection.commit();
+					assertThat(primary.getHikariPoolMXBean().getActiveConnections()).isEqualTo(1);
+					try (ResultSet rs = statement.executeQuery()) {
+						assertThat(rs.next()).isTrue();
+						assertThat(rs.getString(1)).isEqualTo("primary");
+					}
+					connection.commit();
+				}
+			}
+			assertThat(primary.getHikariPoolMXBean().getActiveConnections()).isZero();
+		});
+	}
+
+	@Test
+	void gettingAConnectionBorrowsNothingUntilItIsUsed() {
+		runner.run((context) -> {
+			HikariDataSource primary = context.getBean("routingPools.primary", HikariDataSource.class);
+			try (Connection connection = context.getBean(DataSource.class).getConnection()) {
+				connection.setAutoCommit(false);
+				connection.setReadOnly(true);
+				assertThat(primary.getHikariPoolMXBean().getActiveConnections()).isZero();
+				assertThat(connection.getAutoCommit()).isFalse();
+				assertThat(connection.isReadOnly()).isTrue();
+			}
+		});
+	}
+
+	@Test
+	void statementsReportTheLogicalConnection() {
+		runner.run((context) -> {
+			try (Connection connection = context.getBean(DataSource.class).getConnection();
+					Statement statement = connection.createStatement()) {
+				assertThat(statement.getConnection()).isSameAs(connection);
+			}
+		});
+	}
+
+	@Test
+	void memberPoolCanBeInjectedByItsName() {
+		runner.run((context) -> {
+			DataSource admin = context.getBean(AdminPoolUser.class).admin();
+			assertThat(admin).isInstanceOf(HikariDataSource.class);
+			assertThat(((HikariDataSource) admin).getPoolName()).isEqualTo("admin");
+		});
+	}
+
+	@Test
+	void closedConnectionRefusesWork() {
+		runner.run((context) -> {
+			Connection connection = context.getBean(DataSource.class).getConnection();
+			connection.close();
+			assertThatExceptionOfType(SQLException.class).isThrownBy(connection::createStatement)
+				.withMessageContaining("closed");
+		});
+	}
+
+	private static TransactionTemplate readOnly(PlatformTransactionManager transactionManager) {
+		TransactionTemplate template = new TransactionTemplate(transactionManager);
+		template.setReadOnly(true);
+		return template;
+	}
+
+	private static String node(Connection connection) throws SQLException {
+		try (Statement statement = connection.createStatement();
+				ResultSet rs = statement.executeQuery("select current_setting('cluster_name')")) {
+			rs.next();
+			return rs.getString(1);
+		}
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class Services {
+
+		@Bean
+		Reader reader(JdbcTemplate jdbc) {
+			return new Reader(jdbc);
+		}
+
+		@Bean
+		Writer writer(JdbcTemplate jdbc, Reader reader) {
+			return new Writer(jdbc, reader);
+		}
+
+		@Bean
+		Operator operator(JdbcTemplate jdbc) {
+			return new Operator(jdbc);
+		}
+
+		@Bean
+		AdminPoolUser adminPoolUser(@Qualifier("admin") DataSource admin) {
+			return new AdminPoolUser(admin);
+		}
+
+	}
+
+	static class Reader {
+
+		private final JdbcTemplate jdbc;
+
+		Reader(JdbcTemplate jdbc) {
+			this.jdbc = jdbc;
+		}
+
+		@Transactional(readOnly = true)
+		public ServedBy read() {
+			return ServedBy.query(this.jdbc);
+		}
+
+		@Transactional(readOnly = true, propagation = Propagation.REQUIRES_NEW)
+		public ServedBy readInNewTransaction() {
+			return ServedBy.query(this.jdbc);
+		}
+
+	}
+
+	static class Writer {
+
+		private final JdbcTemplate jdbc;
+
+		private final Reader reader;
+
+		Writer(JdbcTemplate jdbc, Reader reader) {
+			this.jdbc = jdbc;
+			this.reader = reader;
+		}
+
+		@Transactional
+		public ServedBy writeThenReadThroughReadOnlyMethod() {
+			this.jdbc.update("insert into routing_notes (body) values ('outer')");
+			return this.reader.read();
+		}
+
+		@Transactional
+		public ServedBy writeThenReadInNewReadOnlyTransaction() {
+			this.jdbc.update("insert into routing_notes (body) values ('outer')");
+			return this.reader.readInNewTransaction();
+		}
+
+	}
+
+	static class Operator {
+
+		private final JdbcTemplate jdbc;
+
+		Operator(JdbcTemplate jdbc) {
+			this.jdbc = jdbc;
+		}
+
+		@UsePool("admin")
+		@Transactional
+		public ServedBy onAdminPool() {
+			return ServedBy.query(this.jdbc);
+		}
+
+		@UsePool("replica-2")
+		@Transactional
+		public ServedBy onReplicaTwo() {
+			return ServedBy.query(this.jdbc);
+		}
+
+	}
+
+	record AdminPoolUser(DataSource admin) {
+	}
+
+
+}

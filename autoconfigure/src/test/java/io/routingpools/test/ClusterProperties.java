@@ -1,0 +1,33 @@
+package io.routingpools.test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import io.routingpools.embedded.EmbeddedPostgresCluster;
+import io.routingpools.embedded.PostgresNode;
+
+/**
+ * The {@code routing-pools.*} properties that point an application at an embedded cluster:
+ * the primary, each replica under its node name, the credentials, and small pools so that
+ * the contexts of a test run stay far below the servers' connection limit.
+ */
+public final class ClusterProperties {
+
+	private ClusterProperties() {
+	}
+
+	public static String[] of(EmbeddedPostgresCluster cluster, String... more) {
+		List<String> properties = new ArrayList<>();
+		properties.add("routing-pools.primary.url=" + cluster.primary().jdbcUrl());
+		for (PostgresNode replica : cluster.replicas()) {
+			properties.add("routing-pools.replicas." + replica.name() + ".url=" + replica.jdbcUrl());
+		}
+		properties.add("routing-pools.defaults.username=" + cluster.username());
+		properties.add("routing-pools.defaults.password=" + cluster.password());
+		properties.add("routing-pools.defaults.maximum-pool-size=3");
+		properties.add("routing-pools.defaults.minimum-idle=0");
+		properties.addAll(List.of(more));
+		return properties.toArray(String[]::new);
+	}
+
+}

@@ -1,0 +1,1 @@
+create table flyway_probe as select current_setting('application_name') as pool_name;
