@@ -10,10 +10,14 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.EntityManagerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.orm.jpa.EntityManagerHolder;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -29,6 +33,9 @@ class JpaRoutingOnClusterTests {
 
 	@Autowired
 	private NoteRepository notes;
+
+	@Autowired
+	private EntityManagerFactory entityManagerFactory;
 
 	@DynamicPropertySource
 	static void cluster(DynamicPropertyRegistry registry) {
@@ -72,6 +79,28 @@ class JpaRoutingOnClusterTests {
 		assertThat(saved.getId()).isNotNull();
 		resumeReplay();
 		assertThat(this.notes.findById(saved.getId())).map(Note::getBody).contains("saved");
+	}
+
+	@Test
+	void withOpenEntityManagerInViewEachTransactionOfTheRequestIsRoutedOnItsOwn() {
+		EntityManager entityManager = this.entityManagerFactory.createEntityManager();
+		TransactionSynchronizationManager.bindResource(this.entityManagerFactory, new EntityManagerHolder(entityManager));
+		try {
+			Note before = this.notes.save(new Note("request: first write"));
+			EmbeddedClusterExtension.sharedCluster().awaitReplication();
+			pauseReplicas();
+			Note during = this.notes.save(new Note("request: second write"));
+			List<Long> read = this.notes.findAll().stream().map(Note::getId).toList();
+			assertThat(read).as("the read-only transaction of the same request ran on a replica")
+				.contains(before.getId())
+				.doesNotContain(during.getId());
+			Note after = this.notes.save(new Note("request: write after read"));
+			assertThat(after.getId()).as("the next write transaction went back to the primary").isNotNull();
+		}
+		finally {
+			TransactionSynchronizationManager.unbindResource(this.entityManagerFactory);
+			entityManager.close();
+		}
 	}
 
 	private static void pauseReplicas() {
