@@ -141,10 +141,12 @@ final class PoolDefinitionsFactory {
 		// A logical connection must look the same whichever pool it binds to.
 		replica.setAutoCommit(primary.getAutoCommit());
 		replica.setTransactionIsolation(primary.getTransactionIsolation());
-		replica.setConnectionTimeout(firstNonNull(replica.getConnectionTimeout(), REPLICA_CONNECTION_TIMEOUT));
-		replica.setValidationTimeout(firstNonNull(replica.getValidationTimeout(), REPLICA_VALIDATION_TIMEOUT));
-		replica.setKeepaliveTime(firstNonNull(replica.getKeepaliveTime(), REPLICA_KEEPALIVE_TIME));
-		replica.setInitializationFailTimeout(firstNonNull(replica.getInitializationFailTimeout(), Duration.ofMillis(-1)));
+		// Short failure settings: from the replica's own keys only, so that a defaults
+		// section written for the primary does not slow down failover between replicas.
+		replica.setConnectionTimeout(firstNonNull(own.getConnectionTimeout(), REPLICA_CONNECTION_TIMEOUT));
+		replica.setValidationTimeout(firstNonNull(own.getValidationTimeout(), REPLICA_VALIDATION_TIMEOUT));
+		replica.setKeepaliveTime(firstNonNull(own.getKeepaliveTime(), REPLICA_KEEPALIVE_TIME));
+		replica.setInitializationFailTimeout(firstNonNull(own.getInitializationFailTimeout(), Duration.ofMillis(-1)));
 		Duration statementTimeout = firstNonNull(replica.getStatementTimeout(), Duration.ZERO);
 		Duration socketTimeout = (statementTimeout.isZero() ? REPLICA_SOCKET_TIMEOUT_WITHOUT_STATEMENT_TIMEOUT
 				: statementTimeout).plus(REPLICA_SOCKET_TIMEOUT_MARGIN);

@@ -214,9 +214,10 @@ public final class Router {
 		return first;
 	}
 
-	private static String describeFailures(@Nullable SQLException failures) {
+	private String describeFailures(@Nullable SQLException failures) {
 		if (failures == null) {
-			return "(every replica was recently unreachable)";
+			return "(replicas " + this.pools.replicas() + " each failed to provide a connection in the last "
+					+ TimeUnit.NANOSECONDS.toMillis(SUSPECT_NANOS) + " ms)";
 		}
 		StringBuilder text = new StringBuilder("(").append(failures.getMessage());
 		for (Throwable suppressed : failures.getSuppressed()) {

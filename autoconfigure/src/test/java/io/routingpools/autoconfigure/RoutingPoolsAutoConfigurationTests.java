@@ -77,6 +77,22 @@ class RoutingPoolsAutoConfigurationTests {
 	}
 
 	@Test
+	void replicasKeepTheirShortFailureSettingsWhateverTheDefaults() {
+		this.runner
+			.withPropertyValues("routing-pools.defaults.connection-timeout=3s",
+					"routing-pools.defaults.validation-timeout=2s", "routing-pools.defaults.keepalive-time=5m",
+					"routing-pools.replicas.replica-b.connection-timeout=2s")
+			.run((context) -> {
+				NamedPools pools = context.getBean(NamedPools.class);
+				assertThat(pool(pools, "primary").getConnectionTimeout()).isEqualTo(3000);
+				assertThat(pool(pools, "replica-a").getConnectionTimeout()).isEqualTo(1000);
+				assertThat(pool(pools, "replica-a").getValidationTimeout()).isEqualTo(500);
+				assertThat(pool(pools, "replica-a").getKeepaliveTime()).isEqualTo(30_000);
+				assertThat(pool(pools, "replica-b").getConnectionTimeout()).isEqualTo(2000);
+			});
+	}
+
+	@Test
 	void replicaSocketTimeoutStaysAboveTheStatementTimeout() {
 		this.runner.withPropertyValues("routing-pools.defaults.statement-timeout=15s").run((context) -> {
 			HikariDataSource replica = pool(context.getBean(NamedPools.class), "replica-a");
