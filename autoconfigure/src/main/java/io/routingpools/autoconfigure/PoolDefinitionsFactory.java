@@ -124,7 +124,7 @@ final class PoolDefinitionsFactory {
 
 	private @Nullable PoolDefinition replica(String name, ReplicaProperties own, PoolProperties primary) {
 		PoolProperties replica = PoolProperties.layered(own, this.properties.getDefaults());
-		String url = replica.getUrl();
+		String url = own.getUrl();
 		if (url == null) {
 			problem("replicas." + name + ".url", null, "every replica needs its own JDBC URL",
 					"Set " + PREFIX + "replicas." + name + ".url to the replica's JDBC URL (one host), for example "
@@ -238,6 +238,20 @@ final class PoolDefinitionsFactory {
 		checkNotNegative(path + ".max-lifetime", layer.getMaxLifetime());
 		checkNotNegative(path + ".keepalive-time", layer.getKeepaliveTime());
 		checkNotNegative(path + ".leak-detection-threshold", layer.getLeakDetectionThreshold());
+		checkIsolation(path + ".transaction-isolation", layer.getTransactionIsolation());
+	}
+
+	private void checkIsolation(String property, @Nullable String value) {
+		if (value != null) {
+			try {
+				IsolationLevels.parse(value);
+			}
+			catch (IllegalArgumentException ex) {
+				problem(property, value, "names no transaction isolation level",
+						"Set " + PREFIX + property + " to TRANSACTION_READ_COMMITTED, TRANSACTION_REPEATABLE_READ, "
+								+ "TRANSACTION_SERIALIZABLE or TRANSACTION_READ_UNCOMMITTED, or remove it");
+			}
+		}
 	}
 
 	private void checkWeight(String name, ReplicaProperties replica) {

@@ -1,6 +1,5 @@
 package io.routingpools.autoconfigure;
 
-import java.sql.Connection;
 import java.util.List;
 
 import javax.sql.DataSource;
@@ -61,7 +60,7 @@ public final class RoutingPoolsAutoConfiguration {
 		PoolProperties springHikari = Binder.get(environment)
 			.bind("spring.datasource.hikari", PoolProperties.class)
 			.orElseGet(PoolProperties::new);
-		ConnectionDefaults defaults = connectionDefaults(dataSourceProperties, connectionDetails.getIfAvailable());
+		ConnectionDefaults defaults = connectionDefaults(dataSourceProperties, connectionDetails.getIfUnique());
 		List<PoolDefinition> definitions = new PoolDefinitionsFactory(properties, springHikari, defaults).create();
 		return NamedPools.start(definitions);
 	}
@@ -102,15 +101,7 @@ public final class RoutingPoolsAutoConfiguration {
 	}
 
 	private static int isolationLevel(@Nullable String name) {
-		if (name == null) {
-			return Connection.TRANSACTION_READ_COMMITTED; // PostgreSQL's default
-		}
-		return switch (name.toUpperCase().replace("TRANSACTION_", "")) {
-			case "READ_UNCOMMITTED", "1" -> Connection.TRANSACTION_READ_UNCOMMITTED;
-			case "REPEATABLE_READ", "4" -> Connection.TRANSACTION_REPEATABLE_READ;
-			case "SERIALIZABLE", "8" -> Connection.TRANSACTION_SERIALIZABLE;
-			default -> Connection.TRANSACTION_READ_COMMITTED;
-		};
+		return (name != null) ? IsolationLevels.parse(name) : RoutingDataSource.UNKNOWN_ISOLATION;
 	}
 
 	@Bean

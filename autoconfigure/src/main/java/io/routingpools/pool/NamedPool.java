@@ -13,6 +13,12 @@ import com.zaxxer.hikari.HikariPoolMXBean;
  */
 public final class NamedPool {
 
+	/**
+	 * SQLSTATE of the fail-fast error when too many callers wait: PostgreSQL's
+	 * {@code too_many_connections}, an insufficient-resources class, not a connection failure.
+	 */
+	public static final String POOL_SATURATED = "53300";
+
 	private final int index;
 
 	private final PoolDefinition definition;
@@ -76,7 +82,8 @@ public final class NamedPool {
 			int waiting = this.poolBean.getThreadsAwaitingConnection();
 			if (waiting >= maxWaiting) {
 				throw new SQLTransientConnectionException("Pool '" + name() + "' already has " + waiting
-						+ " callers waiting for a connection (max-waiting=" + maxWaiting + "); failing fast", "08001");
+						+ " callers waiting for a connection (max-waiting=" + maxWaiting + "); failing fast",
+						POOL_SATURATED);
 			}
 		}
 		return this.dataSource.getConnection();

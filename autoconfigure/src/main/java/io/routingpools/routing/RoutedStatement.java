@@ -17,7 +17,8 @@ class RoutedStatement implements Statement {
 
 	private final Statement delegate;
 
-	private boolean closed;
+	// Whether the connection still counts this statement as open.
+	private boolean counted = true;
 
 	RoutedStatement(RoutingConnection connection, Statement delegate) {
 		this.connection = connection;
@@ -26,14 +27,25 @@ class RoutedStatement implements Statement {
 
 	@Override
 	public void close() throws SQLException {
-		if (this.closed) {
-			return;
-		}
-		this.closed = true;
 		try {
 			this.delegate.close();
 		}
 		finally {
+			uncount();
+		}
+	}
+
+	// The driver closes the statement with its result set, which is not wrapped: stop
+	// counting it now, as the application means to let it go.
+	@Override
+	public void closeOnCompletion() throws SQLException {
+		this.delegate.closeOnCompletion();
+		uncount();
+	}
+
+	private void uncount() {
+		if (this.counted) {
+			this.counted = false;
 			this.connection.statementClosed();
 		}
 	}
@@ -72,11 +84,6 @@ class RoutedStatement implements Statement {
 	@Override
 	public void clearWarnings() throws SQLException {
 		this.delegate.clearWarnings();
-	}
-
-	@Override
-	public void closeOnCompletion() throws SQLException {
-		this.delegate.closeOnCompletion();
 	}
 
 	@Override

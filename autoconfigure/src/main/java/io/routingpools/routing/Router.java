@@ -131,7 +131,9 @@ public final class Router {
 				return connection;
 			}
 			catch (SQLException ex) {
-				markSuspect(replica, ex);
+				if (isConnectionFailure(ex)) {
+					markSuspect(replica, ex);
+				}
 				failures = chain(failures, ex);
 				candidates = without(candidates, replica);
 			}
@@ -184,6 +186,17 @@ public final class Router {
 			}
 			throw ex;
 		}
+	}
+
+	/**
+	 * Whether the replica could not be reached, rather than being merely busy: HikariCP
+	 * reports its last connection failure as the cause of a timeout, and connection errors
+	 * carry SQLSTATE class 08. A saturated pool ({@code max-waiting}) or an exhausted one is
+	 * passed over for this read only.
+	 */
+	static boolean isConnectionFailure(SQLException ex) {
+		String state = ex.getSQLState();
+		return ex.getCause() != null || (state != null && state.startsWith("08"));
 	}
 
 	private void markSuspect(NamedPool replica, SQLException ex) {

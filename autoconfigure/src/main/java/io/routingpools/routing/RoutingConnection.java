@@ -15,10 +15,15 @@ import java.sql.SQLXML;
 import java.sql.Savepoint;
 import java.sql.Statement;
 import java.sql.Struct;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Executor;
 
+import io.routingpools.pool.PoolRole;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -30,13 +35,19 @@ import org.jspecify.annotations.Nullable;
  * A binding ends at {@code commit()} or {@code rollback()} in manual-commit mode, when
  * auto-commit is switched on, when a transaction begins ({@code setAutoCommit(false)}) or
  * the read-only flag changes after auto-commit work, and at {@code close()}. Statements that
- * are still open pin the binding: the next transaction then stays on the same physical
- * connection. {@code prepareCall}, {@code unwrap} to a driver type and
- * {@code setNetworkTimeout} pin the binding until the connection is closed.
+ * are still open keep the binding: the next transaction then stays on the same physical
+ * connection, as long as that pool can serve it. {@code unwrap} to a driver type and
+ * {@code setNetworkTimeout} keep the binding until the connection is closed, with the same
+ * limit. Work the bound pool cannot serve (a write after a replica served reads, another
+ * explicitly named pool) ends the binding outside a transaction, closing what it kept.
  * <p>
  * Not thread-safe, like any JDBC connection.
  */
 final class RoutingConnection implements Connection {
+
+	private static final Log logger = LogFactory.getLog(RoutingConnection.class);
+
+	private final RoutingDataSource source;
 
 	private final Router router;
 
@@ -47,6 +58,9 @@ final class RoutingConnection implements Connection {
 	private boolean closed;
 
 	private int openStatements;
+
+	// Callable statements are not wrapped: they are checked for isClosed() instead.
+	private @Nullable List<Statement> openCallables;
 
 	private boolean pinned;
 
@@ -70,10 +84,10 @@ final class RoutingConnection implements Connection {
 
 	private @Nullable Properties clientInfo;
 
-	RoutingConnection(Router router, boolean autoCommit, int isolation) {
+	RoutingConnection(RoutingDataSource source, Router router, boolean autoCommit) {
+		this.source = source;
 		this.router = router;
 		this.autoCommit = autoCommit;
-		this.isolation = isolation;
 	}
 
 	/**
@@ -92,20 +106,38 @@ final class RoutingConnection implements Connection {
 		Connection connection = this.physical;
 		if (connection != null) {
 			String explicit = PoolRouting.currentPool();
-			if (explicit != null && !explicit.equals(this.route.pool().name())) {
+			if (explicit == null || explicit.equals(this.route.pool().name())) {
+				return connection;
+			}
+			if (!this.autoCommit || !isFree()) {
 				throw new SQLException("Pool '" + explicit + "' was requested (@UsePool or PoolRouting) inside a "
 						+ "transaction already bound to pool '" + this.route.pool().name()
 						+ "'; start a new transaction (for example with REQUIRES_NEW) to use another pool");
 			}
-			return connection;
+			release();
 		}
 		return bind();
+	}
+
+	/**
+	 * Whether the bound pool can serve work with the given read-only flag under the current
+	 * explicit route. A replica cannot serve writes; another named pool cannot serve at all.
+	 */
+	private boolean boundPoolServes(boolean readOnly) {
+		String explicit = PoolRouting.currentPool();
+		if (explicit != null) {
+			return explicit.equals(this.route.pool().name());
+		}
+		return readOnly || this.route.pool().role() != PoolRole.REPLICA;
 	}
 
 	private Connection bind() throws SQLException {
 		checkOpen();
 		Connection connection = this.router.acquire(this, this.readOnly);
 		try {
+			if (!this.isolationSet && this.source.defaultIsolation() == RoutingDataSource.UNKNOWN_ISOLATION) {
+				this.source.learnDefaultIsolation(connection.getTransactionIsolation());
+			}
 			applyState(connection);
 		}
 		catch (SQLException | RuntimeException ex) {
@@ -147,12 +179,43 @@ final class RoutingConnection implements Connection {
 	}
 
 	/**
-	 * End the binding, if the application holds nothing that needs the physical connection.
+	 * Whether the application holds nothing that needs the physical connection.
 	 */
-	private void releaseIfFree() throws SQLException {
-		if (this.openStatements == 0 && !this.pinned) {
-			release();
+	private boolean isFree() throws SQLException {
+		if (this.pinned || this.openStatements > 0) {
+			return false;
 		}
+		List<Statement> callables = this.openCallables;
+		if (callables != null) {
+			for (Statement callable : callables) {
+				if (!callable.isClosed()) {
+					return false;
+				}
+			}
+			this.openCallables = null;
+		}
+		return true;
+	}
+
+	/**
+	 * End the binding after a transaction ended, if the application holds nothing that needs
+	 * the physical connection. The transaction's outcome is settled: a failure to give the
+	 * connection back is logged, not thrown.
+	 */
+	private void releaseIfFreeAfterTransaction() {
+		try {
+			if (isFree()) {
+				release();
+			}
+		}
+		catch (SQLException ex) {
+			logger.warn("Could not return a connection to pool '" + poolName() + "' after its transaction ended", ex);
+		}
+	}
+
+	private String poolName() {
+		Route current = this.route;
+		return (current != null) ? current.pool().name() : "?";
 	}
 
 	private void release() throws SQLException {
@@ -161,6 +224,7 @@ final class RoutingConnection implements Connection {
 		this.physical = null;
 		this.route = null;
 		this.openStatements = 0;
+		this.openCallables = null;
 		this.pinned = false;
 		if (connection != null) {
 			try {
@@ -253,29 +317,31 @@ final class RoutingConnection implements Connection {
 		return track(physical().prepareStatement(sql, columnNames));
 	}
 
-	// Callable statements are rare and their interface is large: they are not wrapped, and
-	// they pin the binding instead, since the application may keep them across transactions.
+	// Callable statements are rare and their interface is large: they are not wrapped (so
+	// neither enriched nor reporting the logical connection); the binding is kept while any
+	// of them is open.
 	@Override
 	public CallableStatement prepareCall(String sql) throws SQLException {
-		CallableStatement statement = physical().prepareCall(sql);
-		this.pinned = true;
-		return statement;
+		return trackCallable(physical().prepareCall(sql));
 	}
 
 	@Override
 	public CallableStatement prepareCall(String sql, int resultSetType, int resultSetConcurrency)
 			throws SQLException {
-		CallableStatement statement = physical().prepareCall(sql, resultSetType, resultSetConcurrency);
-		this.pinned = true;
-		return statement;
+		return trackCallable(physical().prepareCall(sql, resultSetType, resultSetConcurrency));
 	}
 
 	@Override
 	public CallableStatement prepareCall(String sql, int resultSetType, int resultSetConcurrency,
 			int resultSetHoldability) throws SQLException {
-		CallableStatement statement = physical().prepareCall(sql, resultSetType, resultSetConcurrency,
-				resultSetHoldability);
-		this.pinned = true;
+		return trackCallable(physical().prepareCall(sql, resultSetType, resultSetConcurrency, resultSetHoldability));
+	}
+
+	private CallableStatement trackCallable(CallableStatement statement) {
+		if (this.openCallables == null) {
+			this.openCallables = new ArrayList<>(2);
+		}
+		this.openCallables.add(statement);
 		return statement;
 	}
 
@@ -295,19 +361,19 @@ final class RoutingConnection implements Connection {
 			// Ends the transaction in progress (JDBC commits it).
 			connection.setAutoCommit(true);
 			this.autoCommit = true;
-			releaseIfFree();
+			releaseIfFreeAfterTransaction();
 			return;
 		}
-		this.autoCommit = autoCommit;
 		if (connection != null) {
 			// A transaction begins after auto-commit work: it is routed on its own.
-			if (this.openStatements == 0 && !this.pinned) {
+			if (isFree() || !boundPoolServes(this.readOnly)) {
 				release();
 			}
 			else {
 				connection.setAutoCommit(false);
 			}
 		}
+		this.autoCommit = autoCommit;
 	}
 
 	@Override
@@ -320,16 +386,13 @@ final class RoutingConnection implements Connection {
 	public void commit() throws SQLException {
 		checkOpen();
 		Connection connection = this.physical;
-		if (connection != null) {
-			try {
-				connection.commit();
-			}
-			catch (SQLException ex) {
-				throw enrich(ex);
-			}
-			if (!this.autoCommit) {
-				releaseIfFree();
-			}
+		if (connection == null) {
+			checkManualCommit("commit");
+			return;
+		}
+		connection.commit();
+		if (!this.autoCommit) {
+			releaseIfFreeAfterTransaction();
 		}
 	}
 
@@ -337,11 +400,19 @@ final class RoutingConnection implements Connection {
 	public void rollback() throws SQLException {
 		checkOpen();
 		Connection connection = this.physical;
-		if (connection != null) {
-			connection.rollback();
-			if (!this.autoCommit) {
-				releaseIfFree();
-			}
+		if (connection == null) {
+			checkManualCommit("rollback");
+			return;
+		}
+		connection.rollback();
+		if (!this.autoCommit) {
+			releaseIfFreeAfterTransaction();
+		}
+	}
+
+	private void checkManualCommit(String operation) throws SQLException {
+		if (this.autoCommit) {
+			throw new SQLException("Cannot " + operation + " when autoCommit is enabled", "25000");
 		}
 	}
 
@@ -370,10 +441,9 @@ final class RoutingConnection implements Connection {
 		if (readOnly == this.readOnly) {
 			return;
 		}
-		this.readOnly = readOnly;
 		Connection connection = this.physical;
 		if (connection != null) {
-			if (this.autoCommit && this.openStatements == 0 && !this.pinned) {
+			if (this.autoCommit && (isFree() || !boundPoolServes(readOnly))) {
 				// The next use is routed again with the new flag.
 				release();
 			}
@@ -381,6 +451,7 @@ final class RoutingConnection implements Connection {
 				connection.setReadOnly(readOnly);
 			}
 		}
+		this.readOnly = readOnly;
 	}
 
 	@Override
@@ -392,10 +463,10 @@ final class RoutingConnection implements Connection {
 	@Override
 	public void setCatalog(String catalog) throws SQLException {
 		checkOpen();
-		this.catalog = catalog;
 		if (this.physical != null) {
 			this.physical.setCatalog(catalog);
 		}
+		this.catalog = catalog;
 	}
 
 	@Override
@@ -406,17 +477,27 @@ final class RoutingConnection implements Connection {
 	@Override
 	public void setTransactionIsolation(int level) throws SQLException {
 		checkOpen();
-		this.isolation = level;
-		this.isolationSet = true;
 		if (this.physical != null) {
 			this.physical.setTransactionIsolation(level);
 		}
+		this.isolation = level;
+		// Setting the pools' default (Spring restoring it after a transaction) needs no
+		// round trip at the next binding: the pool resets isolation itself.
+		this.isolationSet = level != this.source.defaultIsolation();
 	}
 
 	@Override
 	public int getTransactionIsolation() throws SQLException {
 		checkOpen();
-		return (this.physical != null) ? this.physical.getTransactionIsolation() : this.isolation;
+		if (this.physical != null) {
+			return this.physical.getTransactionIsolation();
+		}
+		if (this.isolationSet) {
+			return this.isolation;
+		}
+		int defaultIsolation = this.source.defaultIsolation();
+		return (defaultIsolation != RoutingDataSource.UNKNOWN_ISOLATION) ? defaultIsolation
+				: physical().getTransactionIsolation();
 	}
 
 	@Override
@@ -441,20 +522,20 @@ final class RoutingConnection implements Connection {
 	@Override
 	public void setTypeMap(Map<String, Class<?>> map) throws SQLException {
 		checkOpen();
-		this.typeMap = map;
 		if (this.physical != null) {
 			this.physical.setTypeMap(map);
 		}
+		this.typeMap = map;
 	}
 
 	@Override
 	public void setHoldability(int holdability) throws SQLException {
 		checkOpen();
-		this.holdability = holdability;
-		this.holdabilitySet = true;
 		if (this.physical != null) {
 			this.physical.setHoldability(holdability);
 		}
+		this.holdability = holdability;
+		this.holdabilitySet = true;
 	}
 
 	@Override
@@ -509,21 +590,29 @@ final class RoutingConnection implements Connection {
 
 	@Override
 	public void setClientInfo(String name, String value) throws SQLClientInfoException {
+		checkOpenForClientInfo();
+		if (this.physical != null) {
+			this.physical.setClientInfo(name, value);
+		}
 		if (this.clientInfo == null) {
 			this.clientInfo = new Properties();
 		}
 		this.clientInfo.setProperty(name, value);
-		if (this.physical != null) {
-			this.physical.setClientInfo(name, value);
-		}
 	}
 
 	@Override
 	public void setClientInfo(Properties properties) throws SQLClientInfoException {
-		this.clientInfo = new Properties();
-		this.clientInfo.putAll(properties);
+		checkOpenForClientInfo();
 		if (this.physical != null) {
 			this.physical.setClientInfo(properties);
+		}
+		this.clientInfo = new Properties();
+		this.clientInfo.putAll(properties);
+	}
+
+	private void checkOpenForClientInfo() throws SQLClientInfoException {
+		if (this.closed) {
+			throw new SQLClientInfoException("Connection is closed", "08003", 0, Map.of());
 		}
 	}
 
@@ -550,10 +639,10 @@ final class RoutingConnection implements Connection {
 	@Override
 	public void setSchema(String schema) throws SQLException {
 		checkOpen();
-		this.schema = schema;
 		if (this.physical != null) {
 			this.physical.setSchema(schema);
 		}
+		this.schema = schema;
 	}
 
 	@Override
@@ -576,6 +665,8 @@ final class RoutingConnection implements Connection {
 				connection.abort(executor);
 			}
 			finally {
+				// HikariCP's abort does not give the slot back: evict the connection.
+				aborted.pool().dataSource().evictConnection(connection);
 				this.router.released(aborted);
 			}
 		}

@@ -9,6 +9,7 @@ import java.util.logging.Logger;
 import javax.sql.DataSource;
 
 import io.routingpools.pool.NamedPools;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The application's {@code DataSource}: hands out logical connections that bind to the
@@ -18,22 +19,34 @@ import io.routingpools.pool.NamedPools;
  */
 public final class RoutingDataSource implements DataSource {
 
+	/** The pools' default isolation is not known yet: the first binding learns it. */
+	public static final int UNKNOWN_ISOLATION = -1;
+
 	private final Router router;
 
 	private final boolean defaultAutoCommit;
 
-	private final int defaultIsolation;
+	private volatile int defaultIsolation;
 
 	/**
 	 * Create a routing data source.
 	 * @param router decides the pool of each binding
 	 * @param defaultAutoCommit auto-commit of a new logical connection (the pools' setting)
-	 * @param defaultIsolation isolation reported by a logical connection before it binds
+	 * @param defaultIsolation the pools' configured default isolation, or
+	 * {@link #UNKNOWN_ISOLATION} to learn the server's default from the first connection
 	 */
 	public RoutingDataSource(Router router, boolean defaultAutoCommit, int defaultIsolation) {
 		this.router = router;
 		this.defaultAutoCommit = defaultAutoCommit;
 		this.defaultIsolation = defaultIsolation;
+	}
+
+	int defaultIsolation() {
+		return this.defaultIsolation;
+	}
+
+	void learnDefaultIsolation(int isolation) {
+		this.defaultIsolation = isolation;
 	}
 
 	/**
@@ -46,7 +59,33 @@ public final class RoutingDataSource implements DataSource {
 
 	@Override
 	public Connection getConnection() {
-		return new RoutingConnection(this.router, this.defaultAutoCommit, this.defaultIsolation);
+		return new RoutingConnection(this, this.router, this.defaultAutoCommit);
+	}
+
+	/**
+	 * JDBC URL of the admin pool, for tools that derive a DataSource of their own from the
+	 * application's (Spring Boot does for {@code spring.flyway.user} and
+	 * {@code spring.liquibase.user} without a URL).
+	 * @return the admin pool's URL
+	 */
+	public String getUrl() {
+		return this.router.pools().admin().dataSource().getJdbcUrl();
+	}
+
+	/**
+	 * Login user of the admin pool; see {@link #getUrl()}.
+	 * @return the admin pool's user
+	 */
+	public String getUsername() {
+		return this.router.pools().admin().dataSource().getUsername();
+	}
+
+	/**
+	 * JDBC driver of the admin pool, if configured; see {@link #getUrl()}.
+	 * @return the driver class name, or {@code null}
+	 */
+	public @Nullable String getDriverClassName() {
+		return this.router.pools().admin().dataSource().getDriverClassName();
 	}
 
 	@Override

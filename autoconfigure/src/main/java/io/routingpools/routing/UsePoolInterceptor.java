@@ -9,6 +9,7 @@ import org.aopalliance.intercept.MethodInvocation;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.aop.support.AopUtils;
+import org.springframework.core.MethodClassKey;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 
 /**
@@ -17,7 +18,8 @@ import org.springframework.core.annotation.AnnotatedElementUtils;
  */
 public final class UsePoolInterceptor implements MethodInterceptor {
 
-	private final Map<Method, String> poolByMethod = new ConcurrentHashMap<>();
+	// Keyed by method and target class: a class-level @UsePool applies to inherited methods.
+	private final Map<MethodClassKey, String> poolByMethod = new ConcurrentHashMap<>();
 
 	@Override
 	public @Nullable Object invoke(MethodInvocation invocation) throws Throwable {
@@ -35,7 +37,8 @@ public final class UsePoolInterceptor implements MethodInterceptor {
 		Class<?> targetClass = (target != null) ? AopUtils.getTargetClass(target)
 				: invocation.getMethod().getDeclaringClass();
 		Method method = AopUtils.getMostSpecificMethod(invocation.getMethod(), targetClass);
-		return this.poolByMethod.computeIfAbsent(method, (key) -> resolve(key, targetClass));
+		return this.poolByMethod.computeIfAbsent(new MethodClassKey(method, targetClass),
+				(key) -> resolve(method, targetClass));
 	}
 
 	private static String resolve(Method method, Class<?> targetClass) {

@@ -88,6 +88,21 @@ class InvalidConfigurationFailureAnalyzerTests {
 	}
 
 	@Test
+	void unknownTransactionIsolation() {
+		FailureAnalysis analysis = analyze("routing-pools.primary.url=jdbc:postgresql://127.0.0.1:9/app",
+				"routing-pools.defaults.transaction-isolation=SNAPSHOT");
+		assertThat(analysis.getDescription()).contains("Property: routing-pools.defaults.transaction-isolation")
+			.contains("Value: SNAPSHOT");
+	}
+
+	@Test
+	void replicaUrlFromDefaultsDoesNotCount() {
+		FailureAnalysis analysis = analyze("routing-pools.defaults.url=jdbc:postgresql://127.0.0.1:9/app",
+				"routing-pools.replicas.replica-a.weight=1");
+		assertThat(analysis.getDescription()).contains("Property: routing-pools.replicas.replica-a.url");
+	}
+
+	@Test
 	void replicaUrlWithSeveralHosts() {
 		FailureAnalysis analysis = analyze("routing-pools.primary.url=jdbc:postgresql://127.0.0.1:9/app",
 				"routing-pools.replicas.replica-a.url=jdbc:postgresql://h1:5432,h2:5432/app?password=hunter2");

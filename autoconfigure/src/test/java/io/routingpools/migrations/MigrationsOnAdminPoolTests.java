@@ -90,6 +90,19 @@ class MigrationsOnAdminPoolTests {
 			});
 	}
 
+	@Test
+	void flywayWithItsOwnUserDerivesItsConnectionFromTheAdminPool() {
+		runner.withPropertyValues("spring.liquibase.enabled=false", "spring.flyway.user=" + cluster.username(),
+				"spring.flyway.password=" + cluster.password())
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				DataSource used = context.getBean(Flyway.class).getConfiguration().getDataSource();
+				try (var connection = used.getConnection()) {
+					assertThat(connection.getMetaData().getURL()).isEqualTo(cluster.primary().jdbcUrl());
+				}
+			});
+	}
+
 	private static String recordedPool(String table) throws Exception {
 		try (var connection = cluster.primary().connect(); var statement = connection.createStatement();
 				var rs = statement.executeQuery("select pool_name from " + table)) {

@@ -3,7 +3,11 @@ package io.routingpools.routing;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
+
+import javax.sql.DataSource;
 
 import io.routingpools.autoconfigure.RoutingPoolsAutoConfiguration;
 import io.routingpools.embedded.EmbeddedClusterExtension;
@@ -90,6 +94,47 @@ class FallbackOnClusterTests {
 				.as("the permit is given back when the binding ends")
 				.isTrue();
 		});
+	}
+
+	@Test
+	void busyReplicaIsPassedOverForOneReadButNotTakenOutOfRotation(EmbeddedPostgresCluster cluster) {
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(RoutingPoolsAutoConfiguration.class))
+			.withPropertyValues("routing-pools.primary.url=" + cluster.primary().jdbcUrl(),
+					"routing-pools.replicas.replica-1.url=" + cluster.replicas().get(0).jdbcUrl(),
+					"routing-pools.replicas.replica-1.maximum-pool-size=1",
+					"routing-pools.replicas.replica-1.connection-timeout=250ms",
+					"routing-pools.replicas.replica-1.validation-timeout=250ms",
+					"routing-pools.defaults.username=" + cluster.username(),
+					"routing-pools.defaults.password=" + cluster.password(),
+					"routing-pools.defaults.maximum-pool-size=2", "routing-pools.defaults.minimum-idle=0")
+			.run((context) -> {
+				DataSource dataSource = context.getBean(DataSource.class);
+				try (Connection holder = readOnlyConnection(dataSource)) {
+					assertThat(node(holder)).isEqualTo("replica-1");
+					try (Connection second = readOnlyConnection(dataSource)) {
+						assertThat(node(second)).as("the replica's only connection is taken").isEqualTo("primary");
+					}
+				}
+				try (Connection third = readOnlyConnection(dataSource)) {
+					assertThat(node(third)).as("a busy replica is not suspect").isEqualTo("replica-1");
+				}
+			});
+	}
+
+	private static Connection readOnlyConnection(DataSource dataSource) throws SQLException {
+		Connection connection = dataSource.getConnection();
+		connection.setReadOnly(true);
+		connection.setAutoCommit(false);
+		return connection;
+	}
+
+	private static String node(Connection connection) throws SQLException {
+		try (var statement = connection.createStatement();
+				var rs = statement.executeQuery("select current_setting('cluster_name')")) {
+			rs.next();
+			return rs.getString(1);
+		}
 	}
 
 	private static TransactionTemplate readOnly(PlatformTransactionManager transactionManager) {

@@ -13,6 +13,7 @@ import io.routingpools.embedded.EmbeddedClusterExtension;
 import io.routingpools.embedded.EmbeddedPostgresCluster;
 import io.routingpools.test.ClusterProperties;
 import io.routingpools.test.ServedBy;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -174,6 +175,15 @@ class RoutingOnClusterTests {
 	}
 
 	@Test
+	void classLevelUsePoolAppliesToInheritedMethodsOfEachClass() {
+		runner.run((context) -> {
+			assertThat(context.getBean(OnReplicaOne.class).servedBy().node()).isEqualTo("replica-1");
+			assertThat(context.getBean(OnReplicaTwo.class).servedBy().node()).isEqualTo("replica-2");
+			assertThat(context.getBean(OnReplicaOne.class).servedBy().node()).isEqualTo("replica-1");
+		});
+	}
+
+	@Test
 	void poolRoutingRoutesABlockToTheNamedPool() {
 		runner.run((context) -> {
 			JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
@@ -258,6 +268,67 @@ class RoutingOnClusterTests {
 	}
 
 	@Test
+	void keptStatementDoesNotCarryAReplicaIntoTheNextWriteTransaction() {
+		runner.run((context) -> {
+			try (Connection connection = context.getBean(DataSource.class).getConnection()) {
+				connection.setReadOnly(true);
+				connection.setAutoCommit(false);
+				var kept = connection.prepareStatement("select current_setting('cluster_name')");
+				kept.executeQuery().close();
+				connection.commit();
+				connection.setAutoCommit(true);
+				connection.setReadOnly(false);
+				connection.setAutoCommit(false);
+				assertThat(node(connection)).isEqualTo("primary");
+				connection.commit();
+				assertThatExceptionOfType(SQLException.class).as("the kept replica statement was closed")
+					.isThrownBy(kept::executeQuery);
+			}
+		});
+	}
+
+	@Test
+	void explicitRouteAfterAutoCommitWorkBindsAgain() {
+		runner.run((context) -> {
+			try (Connection connection = context.getBean(DataSource.class).getConnection()) {
+				assertThat(node(connection)).isEqualTo("primary");
+				assertThat(PoolRouting.call("replica-1", () -> node(connection))).isEqualTo("replica-1");
+			}
+		});
+	}
+
+	@Test
+	void commitWithoutATransactionIsRefusedLikeTheDriverDoes() {
+		runner.run((context) -> {
+			try (Connection connection = context.getBean(DataSource.class).getConnection()) {
+				assertThatExceptionOfType(SQLException.class).isThrownBy(connection::commit)
+					.withMessageContaining("autoCommit");
+			}
+		});
+	}
+
+	@Test
+	void abortGivesThePoolSlotBack() {
+		runner.run((context) -> {
+			HikariDataSource primary = context.getBean("routingPools.primary", HikariDataSource.class);
+			Connection connection = context.getBean(DataSource.class).getConnection();
+			node(connection);
+			connection.abort(Runnable::run);
+			assertThat(connection.isClosed()).isTrue();
+			Awaitility.await().untilAsserted(() -> assertThat(primary.getHikariPoolMXBean().getActiveConnections()).isZero());
+		});
+	}
+
+	@Test
+	void unboundConnectionReportsTheServersDefaultIsolation() {
+		runner.run((context) -> {
+			try (Connection connection = context.getBean(DataSource.class).getConnection()) {
+				assertThat(connection.getTransactionIsolation()).isEqualTo(Connection.TRANSACTION_READ_COMMITTED);
+			}
+		});
+	}
+
+	@Test
 	void gettingAConnectionBorrowsNothingUntilItIsUsed() {
 		runner.run((context) -> {
 			HikariDataSource primary = context.getBean("routingPools.primary", HikariDataSource.class);
@@ -333,6 +404,16 @@ class RoutingOnClusterTests {
 		}
 
 		@Bean
+		OnReplicaOne onReplicaOne(JdbcTemplate jdbc) {
+			return new OnReplicaOne(jdbc);
+		}
+
+		@Bean
+		OnReplicaTwo onReplicaTwo(JdbcTemplate jdbc) {
+			return new OnReplicaTwo(jdbc);
+		}
+
+		@Bean
 		AdminPoolUser adminPoolUser(@Qualifier("admin") DataSource admin) {
 			return new AdminPoolUser(admin);
 		}
@@ -402,6 +483,38 @@ class RoutingOnClusterTests {
 		@Transactional
 		public ServedBy onReplicaTwo() {
 			return ServedBy.query(this.jdbc);
+		}
+
+	}
+
+	static class NodeReporter {
+
+		private final JdbcTemplate jdbc;
+
+		NodeReporter(JdbcTemplate jdbc) {
+			this.jdbc = jdbc;
+		}
+
+		public ServedBy servedBy() {
+			return ServedBy.query(this.jdbc);
+		}
+
+	}
+
+	@UsePool("replica-1")
+	static class OnReplicaOne extends NodeReporter {
+
+		OnReplicaOne(JdbcTemplate jdbc) {
+			super(jdbc);
+		}
+
+	}
+
+	@UsePool("replica-2")
+	static class OnReplicaTwo extends NodeReporter {
+
+		OnReplicaTwo(JdbcTemplate jdbc) {
+			super(jdbc);
 		}
 
 	}
