@@ -13,6 +13,7 @@ import io.routingpools.autoconfigure.RoutingPoolsAutoConfiguration;
 import io.routingpools.embedded.EmbeddedClusterExtension;
 import io.routingpools.embedded.EmbeddedPostgresCluster;
 import io.routingpools.test.ServedBy;
+import io.routingpools.test.Transactions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -59,7 +60,7 @@ class FallbackOnClusterTests {
 	@Test
 	void readOnlyWorkFallsBackToThePrimaryWhenNoReplicaCanServe() {
 		runner.run((context) -> {
-			ServedBy servedBy = readOnly(context.getBean(PlatformTransactionManager.class))
+			ServedBy servedBy = Transactions.readOnly(context.getBean(PlatformTransactionManager.class))
 				.execute((status) -> ServedBy.query(context.getBean(JdbcTemplate.class)));
 			assertThat(servedBy.onPrimary()).as("%s", servedBy).isTrue();
 		});
@@ -69,7 +70,7 @@ class FallbackOnClusterTests {
 	void readOnlyWorkFailsNamingTheReplicaWhenFallbackIsOff() {
 		runner.withPropertyValues("routing-pools.routing.fallback-to-primary=false").run((context) -> {
 			JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
-			TransactionTemplate readOnly = readOnly(context.getBean(PlatformTransactionManager.class));
+			TransactionTemplate readOnly = Transactions.readOnly(context.getBean(PlatformTransactionManager.class));
 			assertThatThrownBy(() -> readOnly.execute((status) -> ServedBy.query(jdbc)))
 				.hasCauseInstanceOf(SQLTransientConnectionException.class)
 				.cause()
@@ -83,8 +84,8 @@ class FallbackOnClusterTests {
 	void fallbackIsRefusedBeyondItsConcurrencyCap() {
 		runner.withPropertyValues("routing-pools.routing.fallback-max-concurrency=1").run((context) -> {
 			JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
-			TransactionTemplate readOnly = readOnly(context.getBean(PlatformTransactionManager.class));
-			TransactionTemplate newReadOnly = readOnly(context.getBean(PlatformTransactionManager.class));
+			TransactionTemplate readOnly = Transactions.readOnly(context.getBean(PlatformTransactionManager.class));
+			TransactionTemplate newReadOnly = Transactions.readOnly(context.getBean(PlatformTransactionManager.class));
 			newReadOnly.setPropagationBehavior(TransactionTemplate.PROPAGATION_REQUIRES_NEW);
 			assertThatThrownBy(() -> readOnly.execute((outer) -> {
 				ServedBy.query(jdbc);
@@ -111,13 +112,13 @@ class FallbackOnClusterTests {
 			.run((context) -> {
 				DataSource dataSource = context.getBean(DataSource.class);
 				try (Connection holder = readOnlyConnection(dataSource)) {
-					assertThat(node(holder)).isEqualTo("replica-1");
+					assertThat(ServedBy.node(holder)).isEqualTo("replica-1");
 					try (Connection second = readOnlyConnection(dataSource)) {
-						assertThat(node(second)).as("the replica's only connection is taken").isEqualTo("primary");
+						assertThat(ServedBy.node(second)).as("the replica's only connection is taken").isEqualTo("primary");
 					}
 				}
 				try (Connection third = readOnlyConnection(dataSource)) {
-					assertThat(node(third)).as("a busy replica is not suspect").isEqualTo("replica-1");
+					assertThat(ServedBy.node(third)).as("a busy replica is not suspect").isEqualTo("replica-1");
 				}
 			});
 	}
@@ -129,19 +130,7 @@ class FallbackOnClusterTests {
 		return connection;
 	}
 
-	private static String node(Connection connection) throws SQLException {
-		try (var statement = connection.createStatement();
-				var rs = statement.executeQuery("select current_setting('cluster_name')")) {
-			rs.next();
-			return rs.getString(1);
-		}
-	}
 
-	private static TransactionTemplate readOnly(PlatformTransactionManager transactionManager) {
-		TransactionTemplate template = new TransactionTemplate(transactionManager);
-		template.setReadOnly(true);
-		return template;
-	}
 
 	private static int closedPort() throws IOException {
 		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {

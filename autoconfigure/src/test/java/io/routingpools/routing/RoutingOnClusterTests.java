@@ -13,6 +13,7 @@ import io.routingpools.embedded.EmbeddedClusterExtension;
 import io.routingpools.embedded.EmbeddedPostgresCluster;
 import io.routingpools.test.ClusterProperties;
 import io.routingpools.test.ServedBy;
+import io.routingpools.test.Transactions;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -65,7 +66,7 @@ class RoutingOnClusterTests {
 	@Test
 	void readOnlyTransactionWithJdbcTemplateRunsOnAReplica() {
 		runner.run((context) -> {
-			ServedBy servedBy = readOnly(context.getBean(PlatformTransactionManager.class))
+			ServedBy servedBy = Transactions.readOnly(context.getBean(PlatformTransactionManager.class))
 				.execute((status) -> ServedBy.query(context.getBean(JdbcTemplate.class)));
 			assertThat(servedBy.onReplica()).as("%s", servedBy).isTrue();
 		});
@@ -75,7 +76,7 @@ class RoutingOnClusterTests {
 	void readOnlyTransactionWithJdbcClientRunsOnAReplica() {
 		runner.run((context) -> {
 			JdbcClient jdbcClient = context.getBean(JdbcClient.class);
-			Boolean inRecovery = readOnly(context.getBean(PlatformTransactionManager.class))
+			Boolean inRecovery = Transactions.readOnly(context.getBean(PlatformTransactionManager.class))
 				.execute((status) -> jdbcClient.sql("select pg_is_in_recovery()").query(Boolean.class).single());
 			assertThat(inRecovery).isTrue();
 		});
@@ -84,7 +85,7 @@ class RoutingOnClusterTests {
 	@Test
 	void readOnlyTransactionsAreSpreadOverTheReplicas() {
 		runner.run((context) -> {
-			TransactionTemplate readOnly = readOnly(context.getBean(PlatformTransactionManager.class));
+			TransactionTemplate readOnly = Transactions.readOnly(context.getBean(PlatformTransactionManager.class));
 			JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
 			String first = readOnly.execute((status) -> ServedBy.query(jdbc)).node();
 			String second = readOnly.execute((status) -> ServedBy.query(jdbc)).node();
@@ -132,7 +133,7 @@ class RoutingOnClusterTests {
 	void writeInsideAReadOnlyTransactionFailsWithPostgresErrorNamingPoolAndReason() {
 		runner.run((context) -> {
 			JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
-			TransactionTemplate readOnly = readOnly(context.getBean(PlatformTransactionManager.class));
+			TransactionTemplate readOnly = Transactions.readOnly(context.getBean(PlatformTransactionManager.class));
 			assertThatThrownBy(() -> readOnly
 				.executeWithoutResult((status) -> jdbc.update("insert into routing_notes (body) values ('nope')")))
 				.hasMessageContaining("pool 'replica-")
@@ -149,7 +150,7 @@ class RoutingOnClusterTests {
 	void writeInsideAReadOnlyTransactionKeepsTheDriverErrorAsCause() {
 		runner.run((context) -> {
 			JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
-			TransactionTemplate readOnly = readOnly(context.getBean(PlatformTransactionManager.class));
+			TransactionTemplate readOnly = Transactions.readOnly(context.getBean(PlatformTransactionManager.class));
 			assertThatThrownBy(() -> readOnly
 				.executeWithoutResult((status) -> jdbc.update("insert into routing_notes (body) values ('nope')")))
 				.hasRootCauseInstanceOf(org.postgresql.util.PSQLException.class);
@@ -223,10 +224,10 @@ class RoutingOnClusterTests {
 			try (Connection connection = dataSource.getConnection()) {
 				connection.setReadOnly(true);
 				connection.setAutoCommit(false);
-				assertThat(node(connection)).startsWith("replica-");
+				assertThat(ServedBy.node(connection)).startsWith("replica-");
 				connection.commit();
 				connection.setReadOnly(false);
-				assertThat(node(connection)).isEqualTo("primary");
+				assertThat(ServedBy.node(connection)).isEqualTo("primary");
 				connection.commit();
 			}
 		});
@@ -238,7 +239,7 @@ class RoutingOnClusterTests {
 			HikariDataSource primary = context.getBean("routingPools.primary", HikariDataSource.class);
 			try (Connection connection = context.getBean(DataSource.class).getConnection()) {
 				connection.setAutoCommit(false);
-				node(connection);
+				ServedBy.node(connection);
 				assertThat(primary.getHikariPoolMXBean().getActiveConnections()).isEqualTo(1);
 				connection.commit();
 				assertThat(primary.getHikariPoolMXBean().getActiveConnections()).isZero();
@@ -279,7 +280,7 @@ class RoutingOnClusterTests {
 				connection.setAutoCommit(true);
 				connection.setReadOnly(false);
 				connection.setAutoCommit(false);
-				assertThat(node(connection)).isEqualTo("primary");
+				assertThat(ServedBy.node(connection)).isEqualTo("primary");
 				connection.commit();
 				assertThatExceptionOfType(SQLException.class).as("the kept replica statement was closed")
 					.isThrownBy(kept::executeQuery);
@@ -291,8 +292,8 @@ class RoutingOnClusterTests {
 	void explicitRouteAfterAutoCommitWorkBindsAgain() {
 		runner.run((context) -> {
 			try (Connection connection = context.getBean(DataSource.class).getConnection()) {
-				assertThat(node(connection)).isEqualTo("primary");
-				assertThat(PoolRouting.call("replica-1", () -> node(connection))).isEqualTo("replica-1");
+				assertThat(ServedBy.node(connection)).isEqualTo("primary");
+				assertThat(PoolRouting.call("replica-1", () -> ServedBy.node(connection))).isEqualTo("replica-1");
 			}
 		});
 	}
@@ -312,7 +313,7 @@ class RoutingOnClusterTests {
 		runner.run((context) -> {
 			HikariDataSource primary = context.getBean("routingPools.primary", HikariDataSource.class);
 			Connection connection = context.getBean(DataSource.class).getConnection();
-			node(connection);
+			ServedBy.node(connection);
 			connection.abort(Runnable::run);
 			assertThat(connection.isClosed()).isTrue();
 			Awaitility.await().untilAsserted(() -> assertThat(primary.getHikariPoolMXBean().getActiveConnections()).isZero());
@@ -371,19 +372,7 @@ class RoutingOnClusterTests {
 		});
 	}
 
-	private static TransactionTemplate readOnly(PlatformTransactionManager transactionManager) {
-		TransactionTemplate template = new TransactionTemplate(transactionManager);
-		template.setReadOnly(true);
-		return template;
-	}
 
-	private static String node(Connection connection) throws SQLException {
-		try (Statement statement = connection.createStatement();
-				ResultSet rs = statement.executeQuery("select current_setting('cluster_name')")) {
-			rs.next();
-			return rs.getString(1);
-		}
-	}
 
 	@Configuration(proxyBeanMethods = false)
 	static class Services {

@@ -1,5 +1,10 @@
 package io.routingpools.test;
 
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -15,6 +20,20 @@ public record ServedBy(String node, boolean inRecovery, String pool) {
 		return jdbc.queryForObject(
 				"select current_setting('cluster_name'), pg_is_in_recovery(), current_setting('application_name')",
 				(rs, row) -> new ServedBy(rs.getString(1), rs.getBoolean(2), rs.getString(3)));
+	}
+
+	/**
+	 * The node that serves a plain JDBC connection, asked on that connection.
+	 * @param connection the connection
+	 * @return the server's {@code cluster_name}
+	 * @throws SQLException if the query fails
+	 */
+	public static String node(Connection connection) throws SQLException {
+		try (Statement statement = connection.createStatement();
+				ResultSet rs = statement.executeQuery("select current_setting('cluster_name')")) {
+			rs.next();
+			return rs.getString(1);
+		}
 	}
 
 	public boolean onReplica() {
