@@ -3,13 +3,15 @@ package io.routingpools.pool;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
+import java.util.concurrent.atomic.LongAdder;
 
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
 
 /**
  * One started HikariCP pool with its name and role. Borrowing applies the pool's
- * admission limit ({@code max-waiting}) before queueing in HikariCP.
+ * admission limit ({@code max-waiting}) before queueing in HikariCP, and counts the
+ * connections out so that load balancing can compare pools cheaply.
  */
 public final class NamedPool {
 
@@ -27,11 +29,23 @@ public final class NamedPool {
 
 	private final HikariPoolMXBean poolBean;
 
-	NamedPool(int index, PoolDefinition definition, HikariDataSource dataSource) {
+	// Only replicas are load-balanced, and only when there are several: others skip counting.
+	private final boolean counted;
+
+	private final boolean autoCommitByDefault;
+
+	private final boolean readOnlyByDefault;
+
+	private final LongAdder borrowed = new LongAdder();
+
+	NamedPool(int index, PoolDefinition definition, HikariDataSource dataSource, boolean counted) {
 		this.index = index;
 		this.definition = definition;
 		this.dataSource = dataSource;
 		this.poolBean = dataSource.getHikariPoolMXBean();
+		this.counted = counted;
+		this.autoCommitByDefault = dataSource.isAutoCommit();
+		this.readOnlyByDefault = dataSource.isReadOnly();
 	}
 
 	/**
@@ -63,11 +77,39 @@ public final class NamedPool {
 	}
 
 	/**
-	 * Connections currently borrowed from this pool.
-	 * @return the active connection count
+	 * Auto-commit of a connection fresh from this pool: HikariCP resets it on return.
+	 * @return the pool's auto-commit setting
 	 */
-	public int activeConnections() {
-		return this.poolBean.getActiveConnections();
+	public boolean autoCommitByDefault() {
+		return this.autoCommitByDefault;
+	}
+
+	/**
+	 * Read-only flag of a connection fresh from this pool: HikariCP resets it on return.
+	 * @return the pool's read-only setting
+	 */
+	public boolean readOnlyByDefault() {
+		return this.readOnlyByDefault;
+	}
+
+	/**
+	 * Connections currently borrowed from this replica pool through {@link #borrow()} and
+	 * not yet {@link #returned()}. Kept here rather than read from HikariCP, whose count
+	 * walks the whole pool, because load balancing reads it for every read-only binding.
+	 * @return the borrowed connection count; always 0 unless the pool is one of several
+	 * replicas
+	 */
+	public long borrowedConnections() {
+		return this.borrowed.sum();
+	}
+
+	/**
+	 * Record that a connection from {@link #borrow()} went back to the pool.
+	 */
+	public void returned() {
+		if (this.counted) {
+			this.borrowed.decrement();
+		}
 	}
 
 	/**
@@ -86,7 +128,11 @@ public final class NamedPool {
 						POOL_SATURATED);
 			}
 		}
-		return this.dataSource.getConnection();
+		Connection connection = this.dataSource.getConnection();
+		if (this.counted) {
+			this.borrowed.increment();
+		}
+		return connection;
 	}
 
 	@Override

@@ -38,10 +38,13 @@ public final class NamedPools implements AutoCloseable {
 	 */
 	public static NamedPools start(List<PoolDefinition> definitions) {
 		Map<String, NamedPool> pools = new LinkedHashMap<>();
+		long replicas = definitions.stream().filter((definition) -> definition.role() == PoolRole.REPLICA).count();
+		boolean balanced = replicas > 1;
 		try {
 			for (PoolDefinition definition : definitions) {
 				HikariDataSource dataSource = new HikariDataSource(definition.toHikariConfig());
-				pools.put(definition.name(), new NamedPool(pools.size(), definition, dataSource));
+				boolean counted = balanced && definition.role() == PoolRole.REPLICA;
+				pools.put(definition.name(), new NamedPool(pools.size(), definition, dataSource, counted));
 			}
 			return new NamedPools(pools);
 		}

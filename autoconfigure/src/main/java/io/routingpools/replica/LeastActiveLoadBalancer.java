@@ -6,9 +6,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import io.routingpools.pool.NamedPool;
 
 /**
- * Takes the candidate with the fewest borrowed connections (read from HikariCP's pool
- * MXBean), relative to its weight; ties are broken at random so that idle replicas share
- * the load.
+ * Takes the candidate with the fewest connections borrowed through the router, relative to
+ * its weight; ties are broken at random so that idle replicas share the load.
  */
 public final class LeastActiveLoadBalancer implements LoadBalancer {
 
@@ -32,7 +31,7 @@ public final class LeastActiveLoadBalancer implements LoadBalancer {
 	// Active connections per unit of weight, scaled up so that integer division keeps
 	// enough precision to tell pools apart.
 	private static long score(NamedPool pool) {
-		return ((long) pool.activeConnections() << 16) / pool.weight();
+		return (pool.borrowedConnections() << 16) / pool.weight();
 	}
 
 }

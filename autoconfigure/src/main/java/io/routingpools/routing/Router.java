@@ -100,6 +100,7 @@ public final class Router {
 	 * @param route the route of the binding that ended
 	 */
 	void released(Route route) {
+		route.pool().returned();
 		if (route.reason() == RouteReason.FALLBACK && this.fallbackPermits != null) {
 			this.fallbackPermits.release();
 		}
@@ -124,7 +125,7 @@ public final class Router {
 		List<NamedPool> candidates = eligible(replicas);
 		SQLException failures = null;
 		while (!candidates.isEmpty()) {
-			NamedPool replica = this.loadBalancer.choose(candidates);
+			NamedPool replica = (candidates.size() == 1) ? candidates.get(0) : this.loadBalancer.choose(candidates);
 			try {
 				Connection connection = replica.borrow();
 				logical.bound(route(replica, RouteReason.READ_ONLY));
@@ -142,12 +143,10 @@ public final class Router {
 	}
 
 	private List<NamedPool> eligible(List<NamedPool> replicas) {
-		long now = System.nanoTime();
 		List<NamedPool> eligible = null;
 		for (int i = 0; i < replicas.size(); i++) {
 			NamedPool replica = replicas.get(i);
-			long until = this.suspectUntil.get(replica.index());
-			boolean suspect = until != 0 && now - until < 0;
+			boolean suspect = isSuspect(replica);
 			if (suspect && eligible == null) {
 				eligible = new ArrayList<>(replicas.subList(0, i));
 			}
@@ -188,6 +187,19 @@ public final class Router {
 		}
 	}
 
+	// The clock is read only while some replica is suspect; an expired mark is cleared.
+	private boolean isSuspect(NamedPool replica) {
+		long until = this.suspectUntil.get(replica.index());
+		if (until == 0) {
+			return false;
+		}
+		if (System.nanoTime() - until < 0) {
+			return true;
+		}
+		this.suspectUntil.compareAndSet(replica.index(), until, 0);
+		return false;
+	}
+
 	/**
 	 * Whether the replica could not be reached, rather than being merely busy: HikariCP
 	 * reports its last connection failure as the cause of a timeout, and connection errors
@@ -201,7 +213,8 @@ public final class Router {
 
 	private void markSuspect(NamedPool replica, SQLException ex) {
 		long now = System.nanoTime();
-		long previous = this.suspectUntil.getAndSet(replica.index(), now + SUSPECT_NANOS);
+		long until = now + SUSPECT_NANOS;
+		long previous = this.suspectUntil.getAndSet(replica.index(), (until != 0) ? until : 1);
 		if (previous == 0 || previous - now < 0) {
 			logger.warn("Replica pool '" + replica.name() + "' could not provide a connection ("
 					+ ex.getMessage() + "); reads skip it for " + TimeUnit.NANOSECONDS.toMillis(SUSPECT_NANOS)

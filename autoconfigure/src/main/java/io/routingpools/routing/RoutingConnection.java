@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Executor;
 
+import io.routingpools.pool.NamedPool;
 import io.routingpools.pool.PoolRole;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -151,11 +152,14 @@ final class RoutingConnection implements Connection {
 		return connection;
 	}
 
+	// A connection fresh from its pool has the pool's defaults (HikariCP resets what changed),
+	// so only the differences cost a call.
 	private void applyState(Connection connection) throws SQLException {
-		if (connection.getAutoCommit() != this.autoCommit) {
+		NamedPool pool = this.route.pool();
+		if (pool.autoCommitByDefault() != this.autoCommit) {
 			connection.setAutoCommit(this.autoCommit);
 		}
-		if (this.readOnly && !connection.isReadOnly()) {
+		if (this.readOnly && !pool.readOnlyByDefault()) {
 			connection.setReadOnly(true);
 		}
 		if (this.isolationSet) {
