@@ -4,7 +4,6 @@ import java.util.List;
 
 import javax.sql.DataSource;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.routingpools.pool.NamedPools;
 import io.routingpools.pool.PoolDefinition;
@@ -95,8 +94,8 @@ public final class RoutingPoolsAutoConfiguration {
 
 	@Bean
 	@Primary
-	RoutingDataSource dataSource(Router router, NamedPools pools) {
-		HikariConfig primary = pools.primary().definition().toHikariConfig();
+	RoutingDataSource dataSource(Router router) {
+		HikariDataSource primary = router.pools().primary().dataSource();
 		return new RoutingDataSource(router, primary.isAutoCommit(), isolationLevel(primary.getTransactionIsolation()));
 	}
 

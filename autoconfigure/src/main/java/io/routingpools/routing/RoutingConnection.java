@@ -91,14 +91,6 @@ final class RoutingConnection implements Connection {
 		this.autoCommit = autoCommit;
 	}
 
-	/**
-	 * The route of the current binding.
-	 * @return the route, or {@code null} when the connection is not bound
-	 */
-	@Nullable Route route() {
-		return this.route;
-	}
-
 	void bound(Route route) {
 		this.route = route;
 	}
