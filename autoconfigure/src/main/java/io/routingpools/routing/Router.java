@@ -112,7 +112,7 @@ public final class Router {
 	 * @return the pool
 	 * @throws SQLException naming the known pools if there is none by that name
 	 */
-	NamedPool require(String name) throws SQLException {
+	private NamedPool require(String name) throws SQLException {
 		NamedPool pool = this.pools.find(name);
 		if (pool == null) {
 			throw new SQLException("No pool named '" + name + "' (@UsePool or PoolRouting); the pools are "
