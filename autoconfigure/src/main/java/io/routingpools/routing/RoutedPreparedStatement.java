@@ -50,7 +50,7 @@ final class RoutedPreparedStatement extends RoutedStatement implements PreparedS
 			return this.prepared.execute();
 		}
 		catch (SQLException ex) {
-			throw this.connection.enrich(ex);
+			throw this.connection.statementFailed(ex);
 		}
 	}
 
@@ -60,7 +60,7 @@ final class RoutedPreparedStatement extends RoutedStatement implements PreparedS
 			return this.prepared.executeLargeUpdate();
 		}
 		catch (SQLException ex) {
-			throw this.connection.enrich(ex);
+			throw this.connection.statementFailed(ex);
 		}
 	}
 
@@ -70,7 +70,7 @@ final class RoutedPreparedStatement extends RoutedStatement implements PreparedS
 			return this.prepared.executeQuery();
 		}
 		catch (SQLException ex) {
-			throw this.connection.enrich(ex);
+			throw this.connection.statementFailed(ex);
 		}
 	}
 
@@ -80,7 +80,7 @@ final class RoutedPreparedStatement extends RoutedStatement implements PreparedS
 			return this.prepared.executeUpdate();
 		}
 		catch (SQLException ex) {
-			throw this.connection.enrich(ex);
+			throw this.connection.statementFailed(ex);
 		}
 	}
 

@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
 
 import io.routingpools.pool.NamedPool;
 import io.routingpools.pool.NamedPools;
+import io.routingpools.pool.PoolRole;
 import io.routingpools.replica.LoadBalancer;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -133,7 +134,7 @@ public final class Router {
 			}
 			catch (SQLException ex) {
 				if (isConnectionFailure(ex)) {
-					markSuspect(replica, ex);
+					markSuspect(replica, "could not provide a connection", ex);
 				}
 				failures = chain(failures, ex);
 				candidates = without(candidates, replica);
@@ -211,15 +212,34 @@ public final class Router {
 		return ex.getCause() != null || (state != null && state.startsWith("08"));
 	}
 
-	private void markSuspect(NamedPool replica, SQLException ex) {
+	/**
+	 * A statement on a bound connection failed. A connection error (SQLSTATE class 08) on a
+	 * replica means the replica, not just this connection, is likely gone: the replica is
+	 * passed over like one that cannot provide a connection, and its idle connections,
+	 * probably broken too, are evicted so that they are not lent again.
+	 * @param route the route of the connection whose statement failed
+	 * @param ex the error
+	 */
+	void statementFailed(Route route, SQLException ex) {
+		NamedPool pool = route.pool();
+		String state = ex.getSQLState();
+		if (pool.role() == PoolRole.REPLICA && state != null && state.startsWith("08")
+				&& markSuspect(pool, "lost a connection", ex)) {
+			pool.dataSource().getHikariPoolMXBean().softEvictConnections();
+		}
+	}
+
+	// Returns whether the replica was not suspect before.
+	private boolean markSuspect(NamedPool replica, String what, SQLException ex) {
 		long now = System.nanoTime();
 		long until = now + SUSPECT_NANOS;
 		long previous = this.suspectUntil.getAndSet(replica.index(), (until != 0) ? until : 1);
-		if (previous == 0 || previous - now < 0) {
-			logger.warn("Replica pool '" + replica.name() + "' could not provide a connection ("
-					+ ex.getMessage() + "); reads skip it for " + TimeUnit.NANOSECONDS.toMillis(SUSPECT_NANOS)
-					+ " ms");
+		boolean newlySuspect = previous == 0 || previous - now < 0;
+		if (newlySuspect) {
+			logger.warn("Replica pool '" + replica.name() + "' " + what + " (" + ex.getMessage()
+					+ "); reads skip it for " + TimeUnit.NANOSECONDS.toMillis(SUSPECT_NANOS) + " ms");
 		}
+		return newlySuspect;
 	}
 
 	private Route route(NamedPool pool, RouteReason reason) {

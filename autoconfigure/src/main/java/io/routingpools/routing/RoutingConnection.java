@@ -249,14 +249,19 @@ final class RoutingConnection implements Connection {
 	}
 
 	/**
-	 * Add which pool served this connection and why to a "read-only transaction" error
+	 * A statement of this connection failed: let the router learn from a connection error,
+	 * and add which pool served this connection and why to a "read-only transaction" error
 	 * (SQLSTATE 25006), so that a write in read-only work is found at once.
 	 * @param ex the error from the driver
-	 * @return the enriched error, or {@code ex} itself if it is about something else
+	 * @return the error to throw: enriched, or {@code ex} itself
 	 */
-	SQLException enrich(SQLException ex) {
+	SQLException statementFailed(SQLException ex) {
 		Route current = this.route;
-		return (current != null) ? WrongNodeErrors.enrich(ex, current) : ex;
+		if (current == null) {
+			return ex;
+		}
+		this.router.statementFailed(current, ex);
+		return WrongNodeErrors.enrich(ex, current);
 	}
 
 	private void checkOpen() throws SQLException {

@@ -6,14 +6,22 @@ import java.net.ServerSocket;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 
 import javax.sql.DataSource;
 
 import io.routingpools.autoconfigure.RoutingPoolsAutoConfiguration;
 import io.routingpools.embedded.EmbeddedClusterExtension;
 import io.routingpools.embedded.EmbeddedPostgresCluster;
+import io.routingpools.embedded.PostgresNode;
+import io.routingpools.test.ClusterProperties;
 import io.routingpools.test.ServedBy;
 import io.routingpools.test.Transactions;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -121,6 +129,55 @@ class FallbackOnClusterTests {
 					assertThat(ServedBy.node(third)).as("a busy replica is not suspect").isEqualTo("replica-1");
 				}
 			});
+	}
+
+	@Test
+	void killedReplicaLeavesRotationAndComesBackAfterRestart(EmbeddedPostgresCluster cluster) {
+		PostgresNode victim = cluster.node("replica-2");
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(RoutingPoolsAutoConfiguration.class))
+			.withPropertyValues(ClusterProperties.of(cluster, "routing-pools.routing.load-balancer=round-robin",
+					"routing-pools.defaults.minimum-idle=1"))
+			.run((context) -> {
+				DataSource dataSource = context.getBean(DataSource.class);
+				Set<String> before = new HashSet<>();
+				for (int i = 0; i < 2; i++) {
+					before.add(readNode(dataSource));
+				}
+				assertThat(before).containsExactlyInAnyOrder("replica-1", "replica-2");
+				victim.kill();
+				try {
+					List<String> served = new ArrayList<>();
+					List<SQLException> failed = new ArrayList<>();
+					for (int i = 0; i < 6; i++) {
+						try {
+							served.add(readNode(dataSource));
+						}
+						catch (SQLException ex) {
+							failed.add(ex);
+						}
+					}
+					// A pooled connection the kill broke fails its statement (it is not re-run
+					// elsewhere yet); that takes the replica out of rotation for the next reads.
+					assertThat(failed).hasSizeLessThanOrEqualTo(1)
+						.allSatisfy((ex) -> assertThat(ex.getSQLState()).startsWith("08"));
+					assertThat(served).hasSizeGreaterThanOrEqualTo(5).containsOnly("replica-1");
+				}
+				finally {
+					victim.start();
+				}
+				Awaitility.await()
+					.atMost(Duration.ofSeconds(30))
+					.untilAsserted(() -> assertThat(readNode(dataSource)).isEqualTo("replica-2"));
+			});
+	}
+
+	private static String readNode(DataSource dataSource) throws SQLException {
+		try (Connection connection = readOnlyConnection(dataSource)) {
+			String node = ServedBy.node(connection);
+			connection.commit();
+			return node;
+		}
 	}
 
 	private static Connection readOnlyConnection(DataSource dataSource) throws SQLException {
