@@ -14,6 +14,4 @@ import org.jspecify.annotations.Nullable;
 record ConnectionDefaults(@Nullable String url, @Nullable String username, @Nullable String password,
 		@Nullable String driverClassName) {
 
-	static final ConnectionDefaults NONE = new ConnectionDefaults(null, null, null, null);
-
 }

@@ -1,6 +1,5 @@
 package io.routingpools.pool;
 
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -55,8 +54,7 @@ public final class NamedPools implements AutoCloseable {
 	}
 
 	private NamedPool single(PoolRole role) {
-		List<NamedPool> matching = new ArrayList<>();
-		this.byName.values().stream().filter((pool) -> pool.role() == role).forEach(matching::add);
+		List<NamedPool> matching = this.byName.values().stream().filter((pool) -> pool.role() == role).toList();
 		if (matching.size() != 1) {
 			throw new IllegalArgumentException("Expected exactly one " + role + " pool but got " + matching);
 		}

@@ -207,9 +207,13 @@ public final class Router {
 	 * carry SQLSTATE class 08. A saturated pool ({@code max-waiting}) or an exhausted one is
 	 * passed over for this read only.
 	 */
-	static boolean isConnectionFailure(SQLException ex) {
+	private static boolean isConnectionFailure(SQLException ex) {
+		return ex.getCause() != null || isConnectionError(ex);
+	}
+
+	private static boolean isConnectionError(SQLException ex) {
 		String state = ex.getSQLState();
-		return ex.getCause() != null || (state != null && state.startsWith("08"));
+		return state != null && state.startsWith("08");
 	}
 
 	/**
@@ -222,9 +226,7 @@ public final class Router {
 	 */
 	void statementFailed(Route route, SQLException ex) {
 		NamedPool pool = route.pool();
-		String state = ex.getSQLState();
-		if (pool.role() == PoolRole.REPLICA && state != null && state.startsWith("08")
-				&& markSuspect(pool, "lost a connection", ex)) {
+		if (pool.role() == PoolRole.REPLICA && isConnectionError(ex) && markSuspect(pool, "lost a connection", ex)) {
 			pool.dataSource().getHikariPoolMXBean().softEvictConnections();
 		}
 	}

@@ -50,8 +50,6 @@ final class RoutingConnection implements Connection {
 
 	private final RoutingDataSource source;
 
-	private final Router router;
-
 	private @Nullable Connection physical;
 
 	private @Nullable Route route;
@@ -85,9 +83,8 @@ final class RoutingConnection implements Connection {
 
 	private @Nullable Properties clientInfo;
 
-	RoutingConnection(RoutingDataSource source, Router router, boolean autoCommit) {
+	RoutingConnection(RoutingDataSource source, boolean autoCommit) {
 		this.source = source;
-		this.router = router;
 		this.autoCommit = autoCommit;
 	}
 
@@ -113,6 +110,14 @@ final class RoutingConnection implements Connection {
 	}
 
 	/**
+	 * Whether the binding may end before work with the given read-only flag starts outside
+	 * a transaction: nothing needs it, or the bound pool cannot serve that work anyway.
+	 */
+	private boolean mayEndBinding(boolean readOnly) throws SQLException {
+		return isFree() || !boundPoolServes(readOnly);
+	}
+
+	/**
 	 * Whether the bound pool can serve work with the given read-only flag under the current
 	 * explicit route. A replica cannot serve writes; another named pool cannot serve at all.
 	 */
@@ -126,7 +131,7 @@ final class RoutingConnection implements Connection {
 
 	private Connection bind() throws SQLException {
 		checkOpen();
-		Connection connection = this.router.acquire(this, this.readOnly);
+		Connection connection = this.source.router().acquire(this, this.readOnly);
 		try {
 			if (!this.isolationSet && this.source.defaultIsolation() == RoutingDataSource.UNKNOWN_ISOLATION) {
 				this.source.learnDefaultIsolation(connection.getTransactionIsolation());
@@ -136,7 +141,7 @@ final class RoutingConnection implements Connection {
 		catch (SQLException | RuntimeException ex) {
 			Route failed = this.route;
 			this.route = null;
-			this.router.released(failed);
+			this.source.router().released(failed);
 			connection.close();
 			throw ex;
 		}
@@ -227,7 +232,7 @@ final class RoutingConnection implements Connection {
 				connection.close();
 			}
 			finally {
-				this.router.released(released);
+				this.source.router().released(released);
 			}
 		}
 	}
@@ -260,7 +265,7 @@ final class RoutingConnection implements Connection {
 		if (current == null) {
 			return ex;
 		}
-		this.router.statementFailed(current, ex);
+		this.source.router().statementFailed(current, ex);
 		return WrongNodeErrors.enrich(ex, current);
 	}
 
@@ -367,7 +372,7 @@ final class RoutingConnection implements Connection {
 		}
 		if (connection != null) {
 			// A transaction begins after auto-commit work: it is routed on its own.
-			if (isFree() || !boundPoolServes(this.readOnly)) {
+			if (mayEndBinding(this.readOnly)) {
 				release();
 			}
 			else {
@@ -444,7 +449,7 @@ final class RoutingConnection implements Connection {
 		}
 		Connection connection = this.physical;
 		if (connection != null) {
-			if (this.autoCommit && (isFree() || !boundPoolServes(readOnly))) {
+			if (this.autoCommit && mayEndBinding(readOnly)) {
 				// The next use is routed again with the new flag.
 				release();
 			}
@@ -668,7 +673,7 @@ final class RoutingConnection implements Connection {
 			finally {
 				// HikariCP's abort does not give the slot back: evict the connection.
 				aborted.pool().dataSource().evictConnection(connection);
-				this.router.released(aborted);
+				this.source.router().released(aborted);
 			}
 		}
 	}

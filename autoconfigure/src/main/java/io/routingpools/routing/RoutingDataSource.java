@@ -41,6 +41,10 @@ public final class RoutingDataSource implements DataSource {
 		this.defaultIsolation = defaultIsolation;
 	}
 
+	Router router() {
+		return this.router;
+	}
+
 	int defaultIsolation() {
 		return this.defaultIsolation;
 	}
@@ -59,7 +63,7 @@ public final class RoutingDataSource implements DataSource {
 
 	@Override
 	public Connection getConnection() {
-		return new RoutingConnection(this, this.router, this.defaultAutoCommit);
+		return new RoutingConnection(this, this.defaultAutoCommit);
 	}
 
 	/**
