@@ -4,9 +4,9 @@ import java.sql.Connection;
 import java.util.Locale;
 
 /**
- * Reads a transaction isolation setting the way HikariCP accepts it: a
- * {@link Connection} constant name ({@code TRANSACTION_READ_COMMITTED}, with or without the
- * prefix) or its number.
+ * Reads a transaction isolation setting the way HikariCP accepts it: a {@link Connection}
+ * constant name ({@code TRANSACTION_READ_COMMITTED}, with or without the prefix) or its
+ * number.
  */
 final class IsolationLevels {
 

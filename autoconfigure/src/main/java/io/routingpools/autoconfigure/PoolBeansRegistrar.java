@@ -23,10 +23,11 @@ import org.springframework.core.type.AnnotationMetadata;
 
 /**
  * Exposes each pool as a {@code HikariDataSource} bean named {@code routingPools.<pool>},
- * qualified with the pool name and not a default candidate: Spring Boot's pool metrics and
- * health see every pool, an application can inject one with {@code @Qualifier("admin")},
- * and the routing DataSource stays the only candidate for a plain {@code DataSource}. The
- * pools themselves are owned (started and closed) by the {@link NamedPools} bean.
+ * qualified with the pool name and not a default candidate: Spring Boot's pool metrics
+ * and health see every pool, an application can inject one with
+ * {@code @Qualifier("admin")}, and the routing DataSource stays the only candidate for a
+ * plain {@code DataSource}. The pools themselves are owned (started and closed) by the
+ * {@link NamedPools} bean.
  */
 class PoolBeansRegistrar implements ImportBeanDefinitionRegistrar, EnvironmentAware, BeanFactoryAware {
 

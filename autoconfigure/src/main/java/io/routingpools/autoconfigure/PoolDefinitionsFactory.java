@@ -20,9 +20,9 @@ import org.springframework.boot.context.properties.PropertyMapper;
 
 /**
  * Turns the bound properties into one {@link PoolDefinition} per pool (DESIGN section 3):
- * resolves inheritance (the pool's own value, then {@code routing-pools.defaults}, then for
- * the primary {@code spring.datasource.hikari.*} and the connection defaults), applies each
- * role's built-in defaults, and refuses configurations that cannot work.
+ * resolves inheritance (the pool's own value, then {@code routing-pools.defaults}, then
+ * for the primary {@code spring.datasource.hikari.*} and the connection defaults),
+ * applies each role's built-in defaults, and refuses configurations that cannot work.
  */
 final class PoolDefinitionsFactory {
 
@@ -66,7 +66,8 @@ final class PoolDefinitionsFactory {
 	/**
 	 * Create a factory.
 	 * @param properties the bound {@code routing-pools} properties
-	 * @param springHikari {@code spring.datasource.hikari.*}, inherited by the primary only
+	 * @param springHikari {@code spring.datasource.hikari.*}, inherited by the primary
+	 * only
 	 * @param connectionDefaults where the primary is when routing-pools does not say
 	 */
 	PoolDefinitionsFactory(RoutingPoolsProperties properties, PoolProperties springHikari,
@@ -97,7 +98,8 @@ final class PoolDefinitionsFactory {
 		primary.setUrl(firstNonNull(primary.getUrl(), this.connectionDefaults.url()));
 		primary.setUsername(firstNonNull(primary.getUsername(), this.connectionDefaults.username()));
 		primary.setPassword(firstNonNull(primary.getPassword(), this.connectionDefaults.password()));
-		primary.setDriverClassName(firstNonNull(primary.getDriverClassName(), this.connectionDefaults.driverClassName()));
+		primary
+			.setDriverClassName(firstNonNull(primary.getDriverClassName(), this.connectionDefaults.driverClassName()));
 		if (primary.getUrl() == null) {
 			problem("primary.url", null,
 					"there is no primary database: neither routing-pools.primary.url nor spring.datasource.url is set, "
@@ -149,7 +151,8 @@ final class PoolDefinitionsFactory {
 		replica.setInitializationFailTimeout(firstNonNull(own.getInitializationFailTimeout(), Duration.ofMillis(-1)));
 		Duration statementTimeout = firstNonNull(replica.getStatementTimeout(), Duration.ZERO);
 		Duration socketTimeout = (statementTimeout.isZero() ? REPLICA_SOCKET_TIMEOUT_WITHOUT_STATEMENT_TIMEOUT
-				: statementTimeout).plus(REPLICA_SOCKET_TIMEOUT_MARGIN);
+				: statementTimeout)
+			.plus(REPLICA_SOCKET_TIMEOUT_MARGIN);
 		replica.getDataSourceProperties()
 			.putIfAbsent("socketTimeout", Long.toString((socketTimeout.toMillis() + 999) / 1000));
 		int weight = (own.getWeight() != null) ? own.getWeight() : 1;
@@ -212,17 +215,18 @@ final class PoolDefinitionsFactory {
 		for (String name : this.properties.getReplicas().keySet()) {
 			String key = name.toLowerCase(Locale.ROOT);
 			if (!POOL_NAME.matcher(name).matches()) {
-				problem("replicas." + name, name, "a pool name is 1 to 63 letters, digits, '-' or '_', starting with "
-						+ "a letter or digit", "Rename the replica under " + PREFIX + "replicas");
+				problem("replicas." + name, name,
+						"a pool name is 1 to 63 letters, digits, '-' or '_', starting with " + "a letter or digit",
+						"Rename the replica under " + PREFIX + "replicas");
 			}
 			else if (key.equals(PRIMARY) || key.equals(ADMIN) || key.startsWith("tenant-")) {
-				problem("replicas." + name, name,
-						"'primary', 'admin' and 'tenant-*' are reserved pool names",
+				problem("replicas." + name, name, "'primary', 'admin' and 'tenant-*' are reserved pool names",
 						"Rename the replica under " + PREFIX + "replicas, for example to 'replica-1'");
 			}
 			else if (seen.putIfAbsent(key, name) != null) {
-				problem("replicas." + name, name, "the name duplicates replica '" + seen.get(key)
-						+ "' (pool names are compared ignoring case)", "Give each replica a distinct name");
+				problem("replicas." + name, name,
+						"the name duplicates replica '" + seen.get(key) + "' (pool names are compared ignoring case)",
+						"Give each replica a distinct name");
 			}
 		}
 	}
@@ -267,9 +271,8 @@ final class PoolDefinitionsFactory {
 
 	private void checkAtLeast(String property, @Nullable Duration value, Duration minimum) {
 		if (value != null && value.compareTo(minimum) < 0) {
-			problem(property, value.toString(), "must be at least " + minimum.toMillis() + "ms",
-					"Set " + PREFIX + property + " to " + minimum.toMillis()
-							+ "ms or more, or remove it to use the default");
+			problem(property, value.toString(), "must be at least " + minimum.toMillis() + "ms", "Set " + PREFIX
+					+ property + " to " + minimum.toMillis() + "ms or more, or remove it to use the default");
 		}
 	}
 

@@ -8,13 +8,14 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Settings of one pool, as bound from {@code routing-pools.defaults},
- * {@code routing-pools.primary}, {@code routing-pools.admin} or a replica. Every setting is
- * optional: an unset one is inherited (see {@link #layered(PoolProperties...)}).
+ * {@code routing-pools.primary}, {@code routing-pools.admin} or a replica. Every setting
+ * is optional: an unset one is inherited (see {@link #layered(PoolProperties...)}).
  */
 public class PoolProperties {
 
 	/**
-	 * JDBC URL of the database. For a replica it must name one host. The primary falls back to spring.datasource.url and the admin pool to the primary's URL.
+	 * JDBC URL of the database. For a replica it must name one host. The primary falls
+	 * back to spring.datasource.url and the admin pool to the primary's URL.
 	 */
 	private @Nullable String url;
 
@@ -49,7 +50,8 @@ public class PoolProperties {
 	private @Nullable Duration connectionTimeout;
 
 	/**
-	 * Maximum time a connection is tested for aliveness; lower than the connection timeout.
+	 * Maximum time a connection is tested for aliveness; lower than the connection
+	 * timeout.
 	 */
 	private @Nullable Duration validationTimeout;
 
@@ -69,27 +71,32 @@ public class PoolProperties {
 	private @Nullable Duration keepaliveTime;
 
 	/**
-	 * Time a connection may be out of the pool before a possible leak is logged; 0 to disable.
+	 * Time a connection may be out of the pool before a possible leak is logged; 0 to
+	 * disable.
 	 */
 	private @Nullable Duration leakDetectionThreshold;
 
 	/**
-	 * How long the pool tries to get its first connection at startup before failing; negative to start without one.
+	 * How long the pool tries to get its first connection at startup before failing;
+	 * negative to start without one.
 	 */
 	private @Nullable Duration initializationFailTimeout;
 
 	/**
-	 * Whether connections are in auto-commit mode by default. Replicas always use the primary's setting.
+	 * Whether connections are in auto-commit mode by default. Replicas always use the
+	 * primary's setting.
 	 */
 	private @Nullable Boolean autoCommit;
 
 	/**
-	 * Default transaction isolation, as a java.sql.Connection constant name such as TRANSACTION_READ_COMMITTED. Replicas always use the primary's setting.
+	 * Default transaction isolation, as a java.sql.Connection constant name such as
+	 * TRANSACTION_READ_COMMITTED. Replicas always use the primary's setting.
 	 */
 	private @Nullable String transactionIsolation;
 
 	/**
-	 * SQL run on every new connection before it enters the pool (after the statement timeout is set).
+	 * SQL run on every new connection before it enters the pool (after the statement
+	 * timeout is set).
 	 */
 	private @Nullable String connectionInitSql;
 
@@ -124,17 +131,20 @@ public class PoolProperties {
 	private @Nullable Boolean registerMbeans;
 
 	/**
-	 * Fully qualified name of a HikariCP SQLExceptionOverride that decides which errors evict a connection.
+	 * Fully qualified name of a HikariCP SQLExceptionOverride that decides which errors
+	 * evict a connection.
 	 */
 	private @Nullable String exceptionOverrideClassName;
 
 	/**
-	 * Statement timeout SET on each new session; 0 for none. The admin pool does not inherit it from defaults.
+	 * Statement timeout SET on each new session; 0 for none. The admin pool does not
+	 * inherit it from defaults.
 	 */
 	private @Nullable Duration statementTimeout;
 
 	/**
-	 * Admission control: when this many callers already wait for a connection, new ones fail fast; 0 for no limit.
+	 * Admission control: when this many callers already wait for a connection, new ones
+	 * fail fast; 0 for no limit.
 	 */
 	private @Nullable Integer maxWaiting;
 
@@ -352,8 +362,8 @@ public class PoolProperties {
 	}
 
 	/**
-	 * Merge settings: for each one, the first layer that sets it wins. Driver properties are
-	 * merged key by key with the same precedence.
+	 * Merge settings: for each one, the first layer that sets it wins. Driver properties
+	 * are merged key by key with the same precedence.
 	 * @param layers the layers, most specific first
 	 * @return a new, merged instance
 	 */
@@ -378,18 +388,25 @@ public class PoolProperties {
 		this.idleTimeout = (layer.idleTimeout != null) ? layer.idleTimeout : this.idleTimeout;
 		this.maxLifetime = (layer.maxLifetime != null) ? layer.maxLifetime : this.maxLifetime;
 		this.keepaliveTime = (layer.keepaliveTime != null) ? layer.keepaliveTime : this.keepaliveTime;
-		this.leakDetectionThreshold = (layer.leakDetectionThreshold != null) ? layer.leakDetectionThreshold : this.leakDetectionThreshold;
-		this.initializationFailTimeout = (layer.initializationFailTimeout != null) ? layer.initializationFailTimeout : this.initializationFailTimeout;
+		this.leakDetectionThreshold = (layer.leakDetectionThreshold != null) ? layer.leakDetectionThreshold
+				: this.leakDetectionThreshold;
+		this.initializationFailTimeout = (layer.initializationFailTimeout != null) ? layer.initializationFailTimeout
+				: this.initializationFailTimeout;
 		this.autoCommit = (layer.autoCommit != null) ? layer.autoCommit : this.autoCommit;
-		this.transactionIsolation = (layer.transactionIsolation != null) ? layer.transactionIsolation : this.transactionIsolation;
+		this.transactionIsolation = (layer.transactionIsolation != null) ? layer.transactionIsolation
+				: this.transactionIsolation;
 		this.connectionInitSql = (layer.connectionInitSql != null) ? layer.connectionInitSql : this.connectionInitSql;
-		this.connectionTestQuery = (layer.connectionTestQuery != null) ? layer.connectionTestQuery : this.connectionTestQuery;
+		this.connectionTestQuery = (layer.connectionTestQuery != null) ? layer.connectionTestQuery
+				: this.connectionTestQuery;
 		this.schema = (layer.schema != null) ? layer.schema : this.schema;
 		this.catalog = (layer.catalog != null) ? layer.catalog : this.catalog;
-		this.isolateInternalQueries = (layer.isolateInternalQueries != null) ? layer.isolateInternalQueries : this.isolateInternalQueries;
-		this.allowPoolSuspension = (layer.allowPoolSuspension != null) ? layer.allowPoolSuspension : this.allowPoolSuspension;
+		this.isolateInternalQueries = (layer.isolateInternalQueries != null) ? layer.isolateInternalQueries
+				: this.isolateInternalQueries;
+		this.allowPoolSuspension = (layer.allowPoolSuspension != null) ? layer.allowPoolSuspension
+				: this.allowPoolSuspension;
 		this.registerMbeans = (layer.registerMbeans != null) ? layer.registerMbeans : this.registerMbeans;
-		this.exceptionOverrideClassName = (layer.exceptionOverrideClassName != null) ? layer.exceptionOverrideClassName : this.exceptionOverrideClassName;
+		this.exceptionOverrideClassName = (layer.exceptionOverrideClassName != null) ? layer.exceptionOverrideClassName
+				: this.exceptionOverrideClassName;
 		this.statementTimeout = (layer.statementTimeout != null) ? layer.statementTimeout : this.statementTimeout;
 		this.maxWaiting = (layer.maxWaiting != null) ? layer.maxWaiting : this.maxWaiting;
 		this.dataSourceProperties.putAll(layer.dataSourceProperties);

@@ -137,10 +137,12 @@ public final class RoutingPoolsAutoConfiguration {
 	@ConditionalOnClass(SpringLiquibase.class)
 	static class LiquibaseOnAdminPoolConfiguration {
 
-		// Spring Boot's Liquibase customizer interface is not public: adjust the bean before
+		// Spring Boot's Liquibase customizer interface is not public: adjust the bean
+		// before
 		// it initializes (and migrates) instead.
 		@Bean
-		static BeanPostProcessor routingPoolsLiquibasePostProcessor(ObjectProvider<RoutingDataSource> routingDataSource) {
+		static BeanPostProcessor routingPoolsLiquibasePostProcessor(
+				ObjectProvider<RoutingDataSource> routingDataSource) {
 			return new BeanPostProcessor() {
 				@Override
 				public Object postProcessBeforeInitialization(Object bean, String beanName) {

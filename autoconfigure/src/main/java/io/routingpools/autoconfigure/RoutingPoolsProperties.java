@@ -13,7 +13,8 @@ import org.springframework.boot.context.properties.NestedConfigurationProperty;
 public class RoutingPoolsProperties {
 
 	/**
-	 * Whether the routing DataSource and its pools replace Spring Boot's single DataSource.
+	 * Whether the routing DataSource and its pools replace Spring Boot's single
+	 * DataSource.
 	 */
 	private boolean enabled = true;
 

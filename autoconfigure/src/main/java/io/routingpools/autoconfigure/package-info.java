@@ -1,5 +1,6 @@
 /**
- * Spring Boot wiring: properties, pool beans, the routing DataSource, migrations and failure analysis.
+ * Spring Boot wiring: properties, pool beans, the routing DataSource, migrations and
+ * failure analysis.
  */
 @NullMarked
 package io.routingpools.autoconfigure;

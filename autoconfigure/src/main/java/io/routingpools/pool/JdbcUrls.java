@@ -15,8 +15,8 @@ public final class JdbcUrls {
 	}
 
 	/**
-	 * Return the URL with the values of {@code password=}, {@code sslpassword=} and similar
-	 * parameters replaced by {@code ******}.
+	 * Return the URL with the values of {@code password=}, {@code sslpassword=} and
+	 * similar parameters replaced by {@code ******}.
 	 * @param url a JDBC URL, may be {@code null}
 	 * @return the masked URL, or {@code null}
 	 */

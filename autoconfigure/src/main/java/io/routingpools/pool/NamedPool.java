@@ -17,7 +17,8 @@ public final class NamedPool {
 
 	/**
 	 * SQLSTATE of the fail-fast error when too many callers wait: PostgreSQL's
-	 * {@code too_many_connections}, an insufficient-resources class, not a connection failure.
+	 * {@code too_many_connections}, an insufficient-resources class, not a connection
+	 * failure.
 	 */
 	public static final String POOL_SATURATED = "53300";
 
@@ -29,7 +30,8 @@ public final class NamedPool {
 
 	private final HikariPoolMXBean poolBean;
 
-	// Only replicas are load-balanced, and only when there are several: others skip counting.
+	// Only replicas are load-balanced, and only when there are several: others skip
+	// counting.
 	private final boolean counted;
 
 	private final boolean autoCommitByDefault;
@@ -49,7 +51,8 @@ public final class NamedPool {
 	}
 
 	/**
-	 * Position of this pool in its {@link NamedPools}, for per-pool lookups without hashing.
+	 * Position of this pool in its {@link NamedPools}, for per-pool lookups without
+	 * hashing.
 	 * @return a small index, unique within the registry
 	 */
 	public int index() {
@@ -123,8 +126,9 @@ public final class NamedPool {
 		if (maxWaiting > 0) {
 			int waiting = this.poolBean.getThreadsAwaitingConnection();
 			if (waiting >= maxWaiting) {
-				throw new SQLTransientConnectionException("Pool '" + name() + "' already has " + waiting
-						+ " callers waiting for a connection (max-waiting=" + maxWaiting + "); failing fast",
+				throw new SQLTransientConnectionException(
+						"Pool '" + name() + "' already has " + waiting
+								+ " callers waiting for a connection (max-waiting=" + maxWaiting + "); failing fast",
 						POOL_SATURATED);
 			}
 		}

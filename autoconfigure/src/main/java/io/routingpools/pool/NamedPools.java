@@ -30,8 +30,8 @@ public final class NamedPools implements AutoCloseable {
 	}
 
 	/**
-	 * Start one pool per definition. If a pool fails to start, the ones already started are
-	 * closed before the failure is thrown.
+	 * Start one pool per definition. If a pool fails to start, the ones already started
+	 * are closed before the failure is thrown.
 	 * @param definitions exactly one primary, one admin and any replicas, names unique
 	 * @return the started pools
 	 */

@@ -6,7 +6,8 @@ import com.zaxxer.hikari.HikariConfig;
 
 /**
  * Everything needed to create one named pool: its role, its HikariCP settings and the few
- * settings HikariCP does not have. Immutable: the HikariCP settings are copied in and out.
+ * settings HikariCP does not have. Immutable: the HikariCP settings are copied in and
+ * out.
  */
 public final class PoolDefinition {
 
@@ -28,8 +29,8 @@ public final class PoolDefinition {
 	 * @param role what the pool is for
 	 * @param hikari HikariCP settings (copied; its pool name is replaced by {@code name})
 	 * @param statementTimeout statement timeout set on each new session, zero for none
-	 * @param maxWaiting callers allowed to wait for a connection before new ones fail fast,
-	 * zero for no limit
+	 * @param maxWaiting callers allowed to wait for a connection before new ones fail
+	 * fast, zero for no limit
 	 * @param weight relative share of reads for a replica (1 for other pools)
 	 */
 	public PoolDefinition(String name, PoolRole role, HikariConfig hikari, Duration statementTimeout, int maxWaiting,
@@ -65,8 +66,8 @@ public final class PoolDefinition {
 	}
 
 	/**
-	 * Return a fresh copy of the HikariCP settings, with the statement timeout prepended to
-	 * the connection init SQL.
+	 * Return a fresh copy of the HikariCP settings, with the statement timeout prepended
+	 * to the connection init SQL.
 	 * @return HikariCP settings ready to start a pool
 	 */
 	public HikariConfig toHikariConfig() {
@@ -75,7 +76,8 @@ public final class PoolDefinition {
 		if (!this.statementTimeout.isZero()) {
 			String setTimeout = "SET statement_timeout = " + this.statementTimeout.toMillis();
 			String userSql = config.getConnectionInitSql();
-			config.setConnectionInitSql((userSql != null && !userSql.isBlank()) ? setTimeout + "; " + userSql : setTimeout);
+			config.setConnectionInitSql(
+					(userSql != null && !userSql.isBlank()) ? setTimeout + "; " + userSql : setTimeout);
 		}
 		return config;
 	}

@@ -6,8 +6,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import io.routingpools.pool.NamedPool;
 
 /**
- * Takes the candidate with the fewest connections borrowed through the router, relative to
- * its weight; ties are broken at random so that idle replicas share the load.
+ * Takes the candidate with the fewest connections borrowed through the router, relative
+ * to its weight; ties are broken at random so that idle replicas share the load.
  */
 public final class LeastActiveLoadBalancer implements LoadBalancer {
 

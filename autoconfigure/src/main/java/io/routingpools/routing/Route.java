@@ -3,8 +3,8 @@ package io.routingpools.routing;
 import io.routingpools.pool.NamedPool;
 
 /**
- * A pool together with the reason a connection was bound to it. Instances are created once
- * per pool and reason, so binding a connection does not allocate one.
+ * A pool together with the reason a connection was bound to it. Instances are created
+ * once per pool and reason, so binding a connection does not allocate one.
  */
 public final class Route {
 
@@ -27,7 +27,8 @@ public final class Route {
 
 	/**
 	 * Describe the route for error messages.
-	 * @return for example "pool 'replica-a', routed there because the transaction is read-only"
+	 * @return for example "pool 'replica-a', routed there because the transaction is
+	 * read-only"
 	 */
 	public String describe() {
 		return "pool '" + this.pool.name() + "', routed there because " + this.reason.explanation();

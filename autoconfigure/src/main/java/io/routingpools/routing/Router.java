@@ -19,9 +19,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Decides where a logical connection binds and borrows the physical connection there
- * (DESIGN section 4): an explicit route wins, read-only work goes to a replica, everything
- * else to the primary. A replica that fails to provide a connection is skipped for a short
- * while and the read moves to the next replica, then to the primary if fallback is allowed.
+ * (DESIGN section 4): an explicit route wins, read-only work goes to a replica,
+ * everything else to the primary. A replica that fails to provide a connection is skipped
+ * for a short while and the read moves to the next replica, then to the primary if
+ * fallback is allowed.
  */
 public final class Router {
 
@@ -116,8 +117,8 @@ public final class Router {
 	private NamedPool require(String name) throws SQLException {
 		NamedPool pool = this.pools.find(name);
 		if (pool == null) {
-			throw new SQLException("No pool named '" + name + "' (@UsePool or PoolRouting); the pools are "
-					+ this.pools.names());
+			throw new SQLException(
+					"No pool named '" + name + "' (@UsePool or PoolRouting); the pools are " + this.pools.names());
 		}
 		return pool;
 	}
@@ -158,7 +159,8 @@ public final class Router {
 		if (eligible == null) {
 			return replicas;
 		}
-		// Every replica suspect and no fallback allowed: trying them beats failing outright.
+		// Every replica suspect and no fallback allowed: trying them beats failing
+		// outright.
 		return (eligible.isEmpty() && !this.settings.fallbackToPrimary()) ? replicas : eligible;
 	}
 
@@ -169,10 +171,11 @@ public final class Router {
 					failures);
 		}
 		if (this.fallbackPermits != null && !this.fallbackPermits.tryAcquire()) {
-			throw withCause(new SQLTransientConnectionException("No replica could serve a read-only transaction "
-					+ describeFailures(failures) + " and " + this.settings.fallbackMaxConcurrency()
-					+ " reads are already falling back to pool '" + this.pools.primary().name()
-					+ "' (routing-pools.routing.fallback-max-concurrency)", "08001"), failures);
+			throw withCause(new SQLTransientConnectionException(
+					"No replica could serve a read-only transaction " + describeFailures(failures) + " and "
+							+ this.settings.fallbackMaxConcurrency() + " reads are already falling back to pool '"
+							+ this.pools.primary().name() + "' (routing-pools.routing.fallback-max-concurrency)",
+					"08001"), failures);
 		}
 		NamedPool primary = this.pools.primary();
 		try {
@@ -203,9 +206,9 @@ public final class Router {
 
 	/**
 	 * Whether the replica could not be reached, rather than being merely busy: HikariCP
-	 * reports its last connection failure as the cause of a timeout, and connection errors
-	 * carry SQLSTATE class 08. A saturated pool ({@code max-waiting}) or an exhausted one is
-	 * passed over for this read only.
+	 * reports its last connection failure as the cause of a timeout, and connection
+	 * errors carry SQLSTATE class 08. A saturated pool ({@code max-waiting}) or an
+	 * exhausted one is passed over for this read only.
 	 */
 	private static boolean isConnectionFailure(SQLException ex) {
 		return ex.getCause() != null || isConnectionError(ex);
@@ -217,9 +220,9 @@ public final class Router {
 	}
 
 	/**
-	 * A statement on a bound connection failed. A connection error (SQLSTATE class 08) on a
-	 * replica means the replica, not just this connection, is likely gone: the replica is
-	 * passed over like one that cannot provide a connection, and its idle connections,
+	 * A statement on a bound connection failed. A connection error (SQLSTATE class 08) on
+	 * a replica means the replica, not just this connection, is likely gone: the replica
+	 * is passed over like one that cannot provide a connection, and its idle connections,
 	 * probably broken too, are evicted so that they are not lent again.
 	 * @param route the route of the connection whose statement failed
 	 * @param ex the error

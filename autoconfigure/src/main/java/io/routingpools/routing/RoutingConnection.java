@@ -35,12 +35,13 @@ import org.jspecify.annotations.Nullable;
  * <p>
  * A binding ends at {@code commit()} or {@code rollback()} in manual-commit mode, when
  * auto-commit is switched on, when a transaction begins ({@code setAutoCommit(false)}) or
- * the read-only flag changes after auto-commit work, and at {@code close()}. Statements that
- * are still open keep the binding: the next transaction then stays on the same physical
- * connection, as long as that pool can serve it. {@code unwrap} to a driver type and
- * {@code setNetworkTimeout} keep the binding until the connection is closed, with the same
- * limit. Work the bound pool cannot serve (a write after a replica served reads, another
- * explicitly named pool) ends the binding outside a transaction, closing what it kept.
+ * the read-only flag changes after auto-commit work, and at {@code close()}. Statements
+ * that are still open keep the binding: the next transaction then stays on the same
+ * physical connection, as long as that pool can serve it. {@code unwrap} to a driver type
+ * and {@code setNetworkTimeout} keep the binding until the connection is closed, with the
+ * same limit. Work the bound pool cannot serve (a write after a replica served reads,
+ * another explicitly named pool) ends the binding outside a transaction, closing what it
+ * kept.
  * <p>
  * Not thread-safe, like any JDBC connection.
  */
@@ -110,16 +111,18 @@ final class RoutingConnection implements Connection {
 	}
 
 	/**
-	 * Whether the binding may end before work with the given read-only flag starts outside
-	 * a transaction: nothing needs it, or the bound pool cannot serve that work anyway.
+	 * Whether the binding may end before work with the given read-only flag starts
+	 * outside a transaction: nothing needs it, or the bound pool cannot serve that work
+	 * anyway.
 	 */
 	private boolean mayEndBinding(boolean readOnly) throws SQLException {
 		return isFree() || !boundPoolServes(readOnly);
 	}
 
 	/**
-	 * Whether the bound pool can serve work with the given read-only flag under the current
-	 * explicit route. A replica cannot serve writes; another named pool cannot serve at all.
+	 * Whether the bound pool can serve work with the given read-only flag under the
+	 * current explicit route. A replica cannot serve writes; another named pool cannot
+	 * serve at all.
 	 */
 	private boolean boundPoolServes(boolean readOnly) {
 		String explicit = PoolRouting.currentPool();
@@ -149,7 +152,8 @@ final class RoutingConnection implements Connection {
 		return connection;
 	}
 
-	// A connection fresh from its pool has the pool's defaults (HikariCP resets what changed),
+	// A connection fresh from its pool has the pool's defaults (HikariCP resets what
+	// changed),
 	// so only the differences cost a call.
 	private void applyState(Connection connection) throws SQLException {
 		NamedPool pool = this.route.pool();
@@ -199,9 +203,9 @@ final class RoutingConnection implements Connection {
 	}
 
 	/**
-	 * End the binding after a transaction ended, if the application holds nothing that needs
-	 * the physical connection. The transaction's outcome is settled: a failure to give the
-	 * connection back is logged, not thrown.
+	 * End the binding after a transaction ended, if the application holds nothing that
+	 * needs the physical connection. The transaction's outcome is settled: a failure to
+	 * give the connection back is logged, not thrown.
 	 */
 	private void releaseIfFreeAfterTransaction() {
 		try {
@@ -254,9 +258,10 @@ final class RoutingConnection implements Connection {
 	}
 
 	/**
-	 * A statement of this connection failed: let the router learn from a connection error,
-	 * and add which pool served this connection and why to a "read-only transaction" error
-	 * (SQLSTATE 25006), so that a write in read-only work is found at once.
+	 * A statement of this connection failed: let the router learn from a connection
+	 * error, and add which pool served this connection and why to a "read-only
+	 * transaction" error (SQLSTATE 25006), so that a write in read-only work is found at
+	 * once.
 	 * @param ex the error from the driver
 	 * @return the error to throw: enriched, or {@code ex} itself
 	 */
@@ -324,7 +329,8 @@ final class RoutingConnection implements Connection {
 	}
 
 	// Callable statements are rare and their interface is large: they are not wrapped (so
-	// neither enriched nor reporting the logical connection); the binding is kept while any
+	// neither enriched nor reporting the logical connection); the binding is kept while
+	// any
 	// of them is open.
 	@Override
 	public CallableStatement prepareCall(String sql) throws SQLException {
@@ -332,8 +338,7 @@ final class RoutingConnection implements Connection {
 	}
 
 	@Override
-	public CallableStatement prepareCall(String sql, int resultSetType, int resultSetConcurrency)
-			throws SQLException {
+	public CallableStatement prepareCall(String sql, int resultSetType, int resultSetConcurrency) throws SQLException {
 		return trackCallable(physical().prepareCall(sql, resultSetType, resultSetConcurrency));
 	}
 

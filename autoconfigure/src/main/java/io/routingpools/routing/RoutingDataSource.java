@@ -14,8 +14,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * The application's {@code DataSource}: hands out logical connections that bind to the
  * primary, a replica or an explicitly named pool at their first real use, and again for
- * each transaction (DESIGN section 4). It deliberately does not unwrap to any member pool:
- * inject a pool by its name as qualifier to reach it directly.
+ * each transaction (DESIGN section 4). It deliberately does not unwrap to any member
+ * pool: inject a pool by its name as qualifier to reach it directly.
  */
 public final class RoutingDataSource implements DataSource {
 
@@ -31,7 +31,8 @@ public final class RoutingDataSource implements DataSource {
 	/**
 	 * Create a routing data source.
 	 * @param router decides the pool of each binding
-	 * @param defaultAutoCommit auto-commit of a new logical connection (the pools' setting)
+	 * @param defaultAutoCommit auto-commit of a new logical connection (the pools'
+	 * setting)
 	 * @param defaultIsolation the pools' configured default isolation, or
 	 * {@link #UNKNOWN_ISOLATION} to learn the server's default from the first connection
 	 */
@@ -67,8 +68,8 @@ public final class RoutingDataSource implements DataSource {
 	}
 
 	/**
-	 * JDBC URL of the admin pool, for tools that derive a DataSource of their own from the
-	 * application's (Spring Boot does for {@code spring.flyway.user} and
+	 * JDBC URL of the admin pool, for tools that derive a DataSource of their own from
+	 * the application's (Spring Boot does for {@code spring.flyway.user} and
 	 * {@code spring.liquibase.user} without a URL).
 	 * @return the admin pool's URL
 	 */

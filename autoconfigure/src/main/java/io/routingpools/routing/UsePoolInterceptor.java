@@ -18,7 +18,8 @@ import org.springframework.core.annotation.AnnotatedElementUtils;
  */
 public final class UsePoolInterceptor implements MethodInterceptor {
 
-	// Keyed by method and target class: a class-level @UsePool applies to inherited methods.
+	// Keyed by method and target class: a class-level @UsePool applies to inherited
+	// methods.
 	private final Map<MethodClassKey, String> poolByMethod = new ConcurrentHashMap<>();
 
 	@Override

@@ -4,9 +4,9 @@ import java.sql.BatchUpdateException;
 import java.sql.SQLException;
 
 /**
- * Makes PostgreSQL's "cannot execute ... in a read-only transaction" error (SQLSTATE 25006)
- * say which pool served the connection and why it was routed there. The SQLSTATE, vendor
- * code and original error (as the cause) are kept; nothing is retried.
+ * Makes PostgreSQL's "cannot execute ... in a read-only transaction" error (SQLSTATE
+ * 25006) say which pool served the connection and why it was routed there. The SQLSTATE,
+ * vendor code and original error (as the cause) are kept; nothing is retried.
  */
 final class WrongNodeErrors {
 
@@ -20,11 +20,9 @@ final class WrongNodeErrors {
 		if (!READ_ONLY_SQL_TRANSACTION.equals(ex.getSQLState())) {
 			return ex;
 		}
-		String message = ex.getMessage() + " [routing-pools: connection from " + route.describe() + hint(route)
-				+ "]";
-		SQLException enriched = (ex instanceof BatchUpdateException batch)
-				? new BatchUpdateException(message, ex.getSQLState(), ex.getErrorCode(), batch.getLargeUpdateCounts(),
-						ex)
+		String message = ex.getMessage() + " [routing-pools: connection from " + route.describe() + hint(route) + "]";
+		SQLException enriched = (ex instanceof BatchUpdateException batch) ? new BatchUpdateException(message,
+				ex.getSQLState(), ex.getErrorCode(), batch.getLargeUpdateCounts(), ex)
 				: new SQLException(message, ex.getSQLState(), ex.getErrorCode(), ex);
 		return enriched;
 	}

@@ -1,5 +1,6 @@
 /**
- * The routing {@code DataSource}: lazily bound logical connections and the route decision.
+ * The routing {@code DataSource}: lazily bound logical connections and the route
+ * decision.
  */
 @NullMarked
 package io.routingpools.routing;

@@ -32,8 +32,7 @@ class HikariMetricsTests {
 	void hikariMetricsAreTaggedWithEachPoolName() {
 		this.runner.run((context) -> {
 			MeterRegistry registry = context.getBean(MeterRegistry.class);
-			assertThat(registry.find("hikaricp.connections").gauges())
-				.map((gauge) -> gauge.getId().getTag("pool"))
+			assertThat(registry.find("hikaricp.connections").gauges()).map((gauge) -> gauge.getId().getTag("pool"))
 				.containsExactlyInAnyOrder("primary", "replica-a", "admin");
 		});
 	}

@@ -25,7 +25,8 @@ import static org.assertj.core.api.Assertions.assertThatException;
 class InvalidConfigurationFailureAnalyzerTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(RoutingPoolsAutoConfiguration.class, DataSourceAutoConfiguration.class))
+		.withConfiguration(
+				AutoConfigurations.of(RoutingPoolsAutoConfiguration.class, DataSourceAutoConfiguration.class))
 		.withPropertyValues("routing-pools.defaults.initialization-fail-timeout=-1ms",
 				"routing-pools.defaults.minimum-idle=0", "routing-pools.defaults.password=s3cret-pw");
 
@@ -122,10 +123,10 @@ class InvalidConfigurationFailureAnalyzerTests {
 
 	@Test
 	void unknownLoadBalancerIsReportedWithTheValidValues(CapturedOutput output) {
-		assertThatException().isThrownBy(() -> new SpringApplicationBuilder(Empty.class)
-			.web(WebApplicationType.NONE)
+		assertThatException().isThrownBy(() -> new SpringApplicationBuilder(Empty.class).web(WebApplicationType.NONE)
 			.properties("routing-pools.primary.url=jdbc:postgresql://127.0.0.1:9/app",
-					"routing-pools.primary.initialization-fail-timeout=-1ms", "routing-pools.routing.load-balancer=fastest")
+					"routing-pools.primary.initialization-fail-timeout=-1ms",
+					"routing-pools.routing.load-balancer=fastest")
 			.run());
 		assertThat(output).contains("APPLICATION FAILED TO START")
 			.contains("routing-pools.routing.load-balancer")
@@ -135,8 +136,7 @@ class InvalidConfigurationFailureAnalyzerTests {
 
 	@Test
 	void invalidConfigurationIsReportedWhenTheApplicationStarts(CapturedOutput output) {
-		assertThatException().isThrownBy(() -> new SpringApplicationBuilder(Empty.class)
-			.web(WebApplicationType.NONE)
+		assertThatException().isThrownBy(() -> new SpringApplicationBuilder(Empty.class).web(WebApplicationType.NONE)
 			.properties("routing-pools.primary.url=jdbc:postgresql://127.0.0.1:9/app",
 					"routing-pools.defaults.password=s3cret-pw", "routing-pools.replicas.replica-a.weight=1")
 			.run());

@@ -28,8 +28,7 @@ class PoolPropertiesTests {
 		PoolProperties defaults = new PoolProperties();
 		defaults.getDataSourceProperties().put("sslmode", "disable");
 		defaults.getDataSourceProperties().put("tcpKeepAlive", "true");
-		assertThat(PoolProperties.layered(own, defaults).getDataSourceProperties())
-			.containsEntry("sslmode", "require")
+		assertThat(PoolProperties.layered(own, defaults).getDataSourceProperties()).containsEntry("sslmode", "require")
 			.containsEntry("tcpKeepAlive", "true");
 	}
 

@@ -30,7 +30,8 @@ class RoutingPoolsAutoConfigurationTests {
 		.withConfiguration(AutoConfigurations.of(RoutingPoolsAutoConfiguration.class, DataSourceAutoConfiguration.class,
 				DataSourceTransactionManagerAutoConfiguration.class, JdbcTemplateAutoConfiguration.class))
 		.withPropertyValues("routing-pools.defaults.initialization-fail-timeout=-1ms",
-				"routing-pools.defaults.minimum-idle=0", "routing-pools.primary.url=jdbc:postgresql://127.0.0.1:9/primary",
+				"routing-pools.defaults.minimum-idle=0",
+				"routing-pools.primary.url=jdbc:postgresql://127.0.0.1:9/primary",
 				"routing-pools.defaults.username=app", "routing-pools.defaults.password=s3cret",
 				"routing-pools.replicas.replica-a.url=jdbc:postgresql://127.0.0.1:9/replica_a",
 				"routing-pools.replicas.replica-b.url=jdbc:postgresql://127.0.0.1:9/replica_b",
@@ -157,16 +158,17 @@ class RoutingPoolsAutoConfigurationTests {
 
 	@Test
 	void eachPoolNamesItsSessionsAfterItself() {
-		this.runner.run((context) -> assertThat(
-				pool(context.getBean(NamedPools.class), "replica-b").getDataSourceProperties())
-			.containsEntry("ApplicationName", "replica-b"));
+		this.runner
+			.run((context) -> assertThat(pool(context.getBean(NamedPools.class), "replica-b").getDataSourceProperties())
+				.containsEntry("ApplicationName", "replica-b"));
 	}
 
 	@Test
 	void anyHikariSettingCanBeGivenPerPool() {
 		this.runner
 			.withPropertyValues("routing-pools.primary.leak-detection-threshold=60s",
-					"routing-pools.primary.max-lifetime=10m", "routing-pools.primary.data-source-properties.sslmode=disable",
+					"routing-pools.primary.max-lifetime=10m",
+					"routing-pools.primary.data-source-properties.sslmode=disable",
 					"routing-pools.replicas.replica-a.transaction-isolation=TRANSACTION_SERIALIZABLE")
 			.run((context) -> {
 				NamedPools pools = context.getBean(NamedPools.class);
@@ -182,12 +184,12 @@ class RoutingPoolsAutoConfigurationTests {
 	@Test
 	void primaryComesFromSpringDatasourceWhenRoutingPoolsDoesNotNameIt() {
 		new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(RoutingPoolsAutoConfiguration.class, DataSourceAutoConfiguration.class))
+			.withConfiguration(
+					AutoConfigurations.of(RoutingPoolsAutoConfiguration.class, DataSourceAutoConfiguration.class))
 			.withPropertyValues("spring.datasource.url=jdbc:postgresql://127.0.0.1:9/legacy",
 					"spring.datasource.username=legacy", "spring.datasource.password=pw",
 					"spring.datasource.hikari.maximum-pool-size=6",
-					"spring.datasource.hikari.initialization-fail-timeout=-1",
-					"routing-pools.defaults.minimum-idle=0",
+					"spring.datasource.hikari.initialization-fail-timeout=-1", "routing-pools.defaults.minimum-idle=0",
 					"routing-pools.replicas.replica-a.url=jdbc:postgresql://127.0.0.1:9/replica_a")
 			.run((context) -> {
 				NamedPools pools = context.getBean(NamedPools.class);
@@ -210,7 +212,9 @@ class RoutingPoolsAutoConfigurationTests {
 
 	@Test
 	void canBeSwitchedOff() {
-		this.runner.withPropertyValues("routing-pools.enabled=false", "spring.datasource.url=jdbc:postgresql://127.0.0.1:9/app")
+		this.runner
+			.withPropertyValues("routing-pools.enabled=false",
+					"spring.datasource.url=jdbc:postgresql://127.0.0.1:9/app")
 			.run((context) -> assertThat(context).doesNotHaveBean(RoutingDataSource.class));
 	}
 

@@ -84,7 +84,8 @@ class JpaRoutingOnClusterTests {
 	@Test
 	void withOpenEntityManagerInViewEachTransactionOfTheRequestIsRoutedOnItsOwn() {
 		EntityManager entityManager = this.entityManagerFactory.createEntityManager();
-		TransactionSynchronizationManager.bindResource(this.entityManagerFactory, new EntityManagerHolder(entityManager));
+		TransactionSynchronizationManager.bindResource(this.entityManagerFactory,
+				new EntityManagerHolder(entityManager));
 		try {
 			Note before = this.notes.save(new Note("request: first write"));
 			EmbeddedClusterExtension.sharedCluster().awaitReplication();

@@ -41,8 +41,7 @@ class MigrationsOnAdminPoolTests {
 		cluster = sharedCluster;
 		runner = new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(RoutingPoolsAutoConfiguration.class,
-					DataSourceAutoConfiguration.class, FlywayAutoConfiguration.class,
-					LiquibaseAutoConfiguration.class))
+					DataSourceAutoConfiguration.class, FlywayAutoConfiguration.class, LiquibaseAutoConfiguration.class))
 			.withPropertyValues(ClusterProperties.of(cluster, "spring.flyway.locations=classpath:flyway-probe",
 					"spring.flyway.default-schema=flyway_test", "spring.flyway.create-schemas=true",
 					"spring.liquibase.change-log=classpath:liquibase-probe/changelog.sql"));
@@ -81,8 +80,9 @@ class MigrationsOnAdminPoolTests {
 
 	@Test
 	void flywayKeepsItsOwnUrl() {
-		runner.withPropertyValues("spring.liquibase.enabled=false", "spring.flyway.url=" + cluster.primary().jdbcUrl(),
-				"spring.flyway.user=" + cluster.username(), "spring.flyway.password=" + cluster.password())
+		runner
+			.withPropertyValues("spring.liquibase.enabled=false", "spring.flyway.url=" + cluster.primary().jdbcUrl(),
+					"spring.flyway.user=" + cluster.username(), "spring.flyway.password=" + cluster.password())
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				DataSource used = context.getBean(Flyway.class).getConfiguration().getDataSource();
@@ -92,8 +92,9 @@ class MigrationsOnAdminPoolTests {
 
 	@Test
 	void flywayWithItsOwnUserDerivesItsConnectionFromTheAdminPool() {
-		runner.withPropertyValues("spring.liquibase.enabled=false", "spring.flyway.user=" + cluster.username(),
-				"spring.flyway.password=" + cluster.password())
+		runner
+			.withPropertyValues("spring.liquibase.enabled=false", "spring.flyway.user=" + cluster.username(),
+					"spring.flyway.password=" + cluster.password())
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				DataSource used = context.getBean(Flyway.class).getConfiguration().getDataSource();
@@ -104,7 +105,8 @@ class MigrationsOnAdminPoolTests {
 	}
 
 	private static String recordedPool(String table) throws Exception {
-		try (var connection = cluster.primary().connect(); var statement = connection.createStatement();
+		try (var connection = cluster.primary().connect();
+				var statement = connection.createStatement();
 				var rs = statement.executeQuery("select pool_name from " + table)) {
 			assertThat(rs.next()).isTrue();
 			return rs.getString(1);

@@ -16,7 +16,8 @@ public final class TestPools {
 	}
 
 	/**
-	 * Start a primary, an admin pool and one replica per weight, named replica-1, replica-2...
+	 * Start a primary, an admin pool and one replica per weight, named replica-1,
+	 * replica-2...
 	 * @param weights the replicas' weights
 	 * @return the started pools; close them
 	 */

@@ -107,8 +107,7 @@ class FallbackOnClusterTests {
 
 	@Test
 	void busyReplicaIsPassedOverForOneReadButNotTakenOutOfRotation(EmbeddedPostgresCluster cluster) {
-		new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(RoutingPoolsAutoConfiguration.class))
+		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(RoutingPoolsAutoConfiguration.class))
 			.withPropertyValues("routing-pools.primary.url=" + cluster.primary().jdbcUrl(),
 					"routing-pools.replicas.replica-1.url=" + cluster.replicas().get(0).jdbcUrl(),
 					"routing-pools.replicas.replica-1.maximum-pool-size=1",
@@ -122,7 +121,8 @@ class FallbackOnClusterTests {
 				try (Connection holder = readOnlyConnection(dataSource)) {
 					assertThat(ServedBy.node(holder)).isEqualTo("replica-1");
 					try (Connection second = readOnlyConnection(dataSource)) {
-						assertThat(ServedBy.node(second)).as("the replica's only connection is taken").isEqualTo("primary");
+						assertThat(ServedBy.node(second)).as("the replica's only connection is taken")
+							.isEqualTo("primary");
 					}
 				}
 				try (Connection third = readOnlyConnection(dataSource)) {
@@ -134,8 +134,7 @@ class FallbackOnClusterTests {
 	@Test
 	void killedReplicaLeavesRotationAndComesBackAfterRestart(EmbeddedPostgresCluster cluster) {
 		PostgresNode victim = cluster.node("replica-2");
-		new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(RoutingPoolsAutoConfiguration.class))
+		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(RoutingPoolsAutoConfiguration.class))
 			.withPropertyValues(ClusterProperties.of(cluster, "routing-pools.routing.load-balancer=round-robin",
 					"routing-pools.defaults.minimum-idle=1"))
 			.run((context) -> {
@@ -157,8 +156,10 @@ class FallbackOnClusterTests {
 							failed.add(ex);
 						}
 					}
-					// A pooled connection the kill broke fails its statement (it is not re-run
-					// elsewhere yet); that takes the replica out of rotation for the next reads.
+					// A pooled connection the kill broke fails its statement (it is not
+					// re-run
+					// elsewhere yet); that takes the replica out of rotation for the next
+					// reads.
 					assertThat(failed).hasSizeLessThanOrEqualTo(1)
 						.allSatisfy((ex) -> assertThat(ex.getSQLState()).startsWith("08"));
 					assertThat(served).hasSizeGreaterThanOrEqualTo(5).containsOnly("replica-1");
@@ -186,8 +187,6 @@ class FallbackOnClusterTests {
 		connection.setAutoCommit(false);
 		return connection;
 	}
-
-
 
 	private static int closedPort() throws IOException {
 		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {

@@ -55,10 +55,10 @@ class RoutingOnClusterTests {
 		}
 		cluster.awaitReplication();
 		runner = new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(RoutingPoolsAutoConfiguration.class,
-					DataSourceAutoConfiguration.class, DataSourceTransactionManagerAutoConfiguration.class,
-					TransactionAutoConfiguration.class, JdbcTemplateAutoConfiguration.class,
-					JdbcClientAutoConfiguration.class))
+			.withConfiguration(
+					AutoConfigurations.of(RoutingPoolsAutoConfiguration.class, DataSourceAutoConfiguration.class,
+							DataSourceTransactionManagerAutoConfiguration.class, TransactionAutoConfiguration.class,
+							JdbcTemplateAutoConfiguration.class, JdbcClientAutoConfiguration.class))
 			.withUserConfiguration(Services.class)
 			.withPropertyValues(ClusterProperties.of(cluster, "routing-pools.routing.load-balancer=round-robin"));
 	}
@@ -316,7 +316,8 @@ class RoutingOnClusterTests {
 			ServedBy.node(connection);
 			connection.abort(Runnable::run);
 			assertThat(connection.isClosed()).isTrue();
-			Awaitility.await().untilAsserted(() -> assertThat(primary.getHikariPoolMXBean().getActiveConnections()).isZero());
+			Awaitility.await()
+				.untilAsserted(() -> assertThat(primary.getHikariPoolMXBean().getActiveConnections()).isZero());
 		});
 	}
 
@@ -371,8 +372,6 @@ class RoutingOnClusterTests {
 				.withMessageContaining("closed");
 		});
 	}
-
-
 
 	@Configuration(proxyBeanMethods = false)
 	static class Services {
@@ -510,6 +509,5 @@ class RoutingOnClusterTests {
 
 	record AdminPoolUser(DataSource admin) {
 	}
-
 
 }

@@ -28,18 +28,18 @@ class SpringDatasourceWithReplicasOnClusterTests {
 	@Test
 	void readsGoToAReplicaAndWritesToTheSpringDatasourcePrimary(EmbeddedPostgresCluster cluster) {
 		new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(RoutingPoolsAutoConfiguration.class,
-					DataSourceAutoConfiguration.class, DataSourceTransactionManagerAutoConfiguration.class,
-					JdbcTemplateAutoConfiguration.class))
+			.withConfiguration(
+					AutoConfigurations.of(RoutingPoolsAutoConfiguration.class, DataSourceAutoConfiguration.class,
+							DataSourceTransactionManagerAutoConfiguration.class, JdbcTemplateAutoConfiguration.class))
 			.withPropertyValues("spring.datasource.url=" + cluster.primary().jdbcUrl(),
 					"spring.datasource.username=" + cluster.username(),
-					"spring.datasource.password=" + cluster.password(),
-					"spring.datasource.hikari.maximum-pool-size=2",
+					"spring.datasource.password=" + cluster.password(), "spring.datasource.hikari.maximum-pool-size=2",
 					"routing-pools.replicas.replica-1.url=" + cluster.replicas().get(0).jdbcUrl())
 			.run((context) -> {
 				JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
 				TransactionTemplate write = new TransactionTemplate(context.getBean(PlatformTransactionManager.class));
-				TransactionTemplate readOnly = new TransactionTemplate(context.getBean(PlatformTransactionManager.class));
+				TransactionTemplate readOnly = new TransactionTemplate(
+						context.getBean(PlatformTransactionManager.class));
 				readOnly.setReadOnly(true);
 				assertThat(readOnly.execute((status) -> ServedBy.query(jdbc)).node()).isEqualTo("replica-1");
 				assertThat(write.execute((status) -> ServedBy.query(jdbc)).node()).isEqualTo("primary");

@@ -7,9 +7,9 @@ import io.routingpools.embedded.EmbeddedPostgresCluster;
 import io.routingpools.embedded.PostgresNode;
 
 /**
- * The {@code routing-pools.*} properties that point an application at an embedded cluster:
- * the primary, each replica under its node name, the credentials, and small pools so that
- * the contexts of a test run stay far below the servers' connection limit.
+ * The {@code routing-pools.*} properties that point an application at an embedded
+ * cluster: the primary, each replica under its node name, the credentials, and small
+ * pools so that the contexts of a test run stay far below the servers' connection limit.
  */
 public final class ClusterProperties {
 

@@ -40,28 +40,28 @@ import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The connection hot path of DESIGN section 4, through the routing DataSource and directly
- * on the same HikariCP pool. One operation is a whole logical connection: get it, prepare a
- * statement, run the query, read the row, close everything. The pools run on
- * {@link StubDriver}, which does no I/O and allocates nothing after warm-up, so what is left
- * is HikariCP plus the routing layer.
+ * The connection hot path of DESIGN section 4, through the routing DataSource and
+ * directly on the same HikariCP pool. One operation is a whole logical connection: get
+ * it, prepare a statement, run the query, read the row, close everything. The pools run
+ * on {@link StubDriver}, which does no I/O and allocates nothing after warm-up, so what
+ * is left is HikariCP plus the routing layer.
  * <ul>
- * <li>{@code plainHikari} / {@code routedWrite}: an auto-commit query, on the primary pool
- * directly / through the routing DataSource (routed to the primary).</li>
+ * <li>{@code plainHikari} / {@code routedWrite}: an auto-commit query, on the primary
+ * pool directly / through the routing DataSource (routed to the primary).</li>
  * <li>{@code plainHikariReadOnlyTx} / {@code routedReadOnly}: the calls Spring's
  * {@code DataSourceTransactionManager} makes for {@code @Transactional(readOnly = true)}
  * around the same query, on the replica pool directly / through the routing DataSource
  * (routed to the replica).</li>
  * </ul>
- * The replica is chosen by the round-robin balancer unless {@code -p balancer=least-active}
- * (the starter's default) or {@code -p balancer=weighted-random} says otherwise. With one
- * replica (the default) the router skips the balancer; {@code -p replicas=2} gives the
- * routed read-only path two replica pools to choose from, so that the balancer's cost shows
- * (the plain baseline still uses one pool). Both parameters only matter to
- * {@code routedReadOnly}.
+ * The replica is chosen by the round-robin balancer unless
+ * {@code -p balancer=least-active} (the starter's default) or
+ * {@code -p balancer=weighted-random} says otherwise. With one replica (the default) the
+ * router skips the balancer; {@code -p replicas=2} gives the routed read-only path two
+ * replica pools to choose from, so that the balancer's cost shows (the plain baseline
+ * still uses one pool). Both parameters only matter to {@code routedReadOnly}.
  * <p>
- * Keep at least one fork: each benchmark must run in its own JVM, or the shared helpers see
- * both connection types and the JIT profiles of one benchmark distort the next.
+ * Keep at least one fork: each benchmark must run in its own JVM, or the shared helpers
+ * see both connection types and the JIT profiles of one benchmark distort the next.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -146,7 +146,8 @@ public class ConnectionHotPathBenchmark {
 		}
 	}
 
-	// What DataSourceTransactionManager does: doBegin, the query, commit, doCleanupAfterCompletion.
+	// What DataSourceTransactionManager does: doBegin, the query, commit,
+	// doCleanupAfterCompletion.
 	private static int readOnlyTransaction(DataSource dataSource) throws SQLException {
 		try (Connection connection = dataSource.getConnection()) {
 			connection.setReadOnly(true);
@@ -201,8 +202,8 @@ public class ConnectionHotPathBenchmark {
 			try (PreparedStatement statement = connection.prepareStatement(SQL)) {
 				String url = statement.unwrap(StubPreparedStatement.class).stubConnection().url();
 				if (!url.startsWith(expectedUrlPrefix)) {
-					throw new IllegalStateException((readOnly ? "Read-only" : "Write") + " work through "
-							+ dataSource + " reached " + url + " instead of " + expectedUrlPrefix + "...");
+					throw new IllegalStateException((readOnly ? "Read-only" : "Write") + " work through " + dataSource
+							+ " reached " + url + " instead of " + expectedUrlPrefix + "...");
 				}
 			}
 			if (readOnly) {

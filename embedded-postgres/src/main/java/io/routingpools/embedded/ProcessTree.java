@@ -8,15 +8,19 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
- * Sends signals to a postmaster and to every process it started. Stopping only the postmaster would leave its
- * backends serving, and killing only the postmaster would leave them running until they notice.
+ * Sends signals to a postmaster and to every process it started. Stopping only the
+ * postmaster would leave its backends serving, and killing only the postmaster would
+ * leave them running until they notice.
  */
 final class ProcessTree {
 
 	private ProcessTree() {
 	}
 
-	/** SIGSTOP to the postmaster first (so that it starts nothing new), then to everything it started. */
+	/**
+	 * SIGSTOP to the postmaster first (so that it starts nothing new), then to everything
+	 * it started.
+	 */
 	static void suspend(ProcessHandle postmaster) throws IOException, InterruptedException {
 		signal("STOP", List.of(postmaster));
 		signal("STOP", postmaster.descendants().collect(Collectors.toList()));
@@ -29,17 +33,23 @@ final class ProcessTree {
 		signal("CONT", all);
 	}
 
-	/** SIGINT: PostgreSQL's fast shutdown (SIGTERM would wait for every client to disconnect). */
+	/**
+	 * SIGINT: PostgreSQL's fast shutdown (SIGTERM would wait for every client to
+	 * disconnect).
+	 */
 	static void interrupt(ProcessHandle postmaster) throws IOException, InterruptedException {
 		signal("INT", List.of(postmaster));
 	}
 
 	/**
-	 * SIGKILL to every process of the server; returns when the postmaster has reaped them all and exited.
-	 * <p>The children are killed while the postmaster is stopped, then the postmaster is let go: it reaps them
-	 * and, because the servers run with {@code restart_after_crash=off}, exits without starting anything new.
-	 * Killing the postmaster first would orphan its children, which linger as zombies wherever the init process
-	 * reaps orphans late or never (as in many containers).
+	 * SIGKILL to every process of the server; returns when the postmaster has reaped them
+	 * all and exited.
+	 * <p>
+	 * The children are killed while the postmaster is stopped, then the postmaster is let
+	 * go: it reaps them and, because the servers run with
+	 * {@code restart_after_crash=off}, exits without starting anything new. Killing the
+	 * postmaster first would orphan its children, which linger as zombies wherever the
+	 * init process reaps orphans late or never (as in many containers).
 	 */
 	static void kill(Process postmaster, Duration timeout) throws IOException, InterruptedException {
 		ProcessHandle handle = postmaster.toHandle();
@@ -59,8 +69,12 @@ final class ProcessTree {
 		// The shell's kill builtin: a kill program is not installed everywhere.
 		List<String> command = new ArrayList<>(List.of("sh", "-c", "kill -s " + signal + " \"$@\"", "sh"));
 		processes.forEach(process -> command.add(Long.toString(process.pid())));
-		// A process that exited meanwhile makes kill fail; that is fine, every other one still got the signal.
-		new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-				.start().waitFor();
+		// A process that exited meanwhile makes kill fail; that is fine, every other one
+		// still got the signal.
+		new ProcessBuilder(command).redirectErrorStream(true)
+			.redirectOutput(ProcessBuilder.Redirect.DISCARD)
+			.start()
+			.waitFor();
 	}
+
 }

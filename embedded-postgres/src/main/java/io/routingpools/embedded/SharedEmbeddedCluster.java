@@ -1,13 +1,15 @@
 package io.routingpools.embedded;
 
 /**
- * The one cluster, a primary and two replicas, that all tests of a JVM share: started on first use and closed
- * when the JUnit run ends ({@link EmbeddedClusterExtension}) or else when the JVM exits. Starting one cluster
- * per JVM instead of one per test class keeps test suites fast.
+ * The one cluster, a primary and two replicas, that all tests of a JVM share: started on
+ * first use and closed when the JUnit run ends ({@link EmbeddedClusterExtension}) or else
+ * when the JVM exits. Starting one cluster per JVM instead of one per test class keeps
+ * test suites fast.
  * <p>
- * For code that does not get the cluster as a JUnit parameter, e.g. Spring's {@code @DynamicPropertySource}.
- * Tests that use it must leave it as they found it; tests that change a cluster for good (promotion, a killed
- * primary) build their own with {@link EmbeddedPostgresCluster#builder()}.
+ * For code that does not get the cluster as a JUnit parameter, e.g. Spring's
+ * {@code @DynamicPropertySource}. Tests that use it must leave it as they found it; tests
+ * that change a cluster for good (promotion, a killed primary) build their own with
+ * {@link EmbeddedPostgresCluster#builder()}.
  */
 public final class SharedEmbeddedCluster {
 
@@ -31,4 +33,5 @@ public final class SharedEmbeddedCluster {
 			cluster = null;
 		}
 	}
+
 }

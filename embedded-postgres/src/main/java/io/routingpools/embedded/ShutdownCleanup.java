@@ -9,8 +9,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Closes whatever is still open when the JVM exits, newest first, so that no server process or temporary
- * directory outlives the JVM even when nobody called {@code close()}.
+ * Closes whatever is still open when the JVM exits, newest first, so that no server
+ * process or temporary directory outlives the JVM even when nobody called
+ * {@code close()}.
  */
 final class ShutdownCleanup {
 
@@ -49,4 +50,5 @@ final class ShutdownCleanup {
 			}
 		}
 	}
+
 }

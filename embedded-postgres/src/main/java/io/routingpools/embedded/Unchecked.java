@@ -3,13 +3,15 @@ package io.routingpools.embedded;
 import java.util.concurrent.Callable;
 
 /**
- * Runs an action of the public API, whose methods declare no checked exceptions: checked failures become an
- * {@link IllegalStateException} that says what failed.
+ * Runs an action of the public API, whose methods declare no checked exceptions: checked
+ * failures become an {@link IllegalStateException} that says what failed.
  */
 final class Unchecked {
 
 	interface Action {
+
 		void run() throws Exception;
+
 	}
 
 	private Unchecked() {
@@ -37,4 +39,5 @@ final class Unchecked {
 			throw new IllegalStateException("Could not " + what + ": " + e.getMessage(), e);
 		}
 	}
+
 }

@@ -20,16 +20,25 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 
-/** Irreversible changes (promotion, a killed primary, close), each on a cluster of its own. */
+/**
+ * Irreversible changes (promotion, a killed primary, close), each on a cluster of its
+ * own.
+ */
 class OwnClusterTest {
 
 	@Test
 	void promotedReplicaBecomesAWritablePrimary() throws SQLException {
-		try (EmbeddedPostgresCluster cluster = EmbeddedPostgresCluster.builder().replicas(1).database("shop")
-				.username("admin").password("s3cret'\"").serverSetting("work_mem", "5MB").start()) {
+		try (EmbeddedPostgresCluster cluster = EmbeddedPostgresCluster.builder()
+			.replicas(1)
+			.database("shop")
+			.username("admin")
+			.password("s3cret'\"")
+			.serverSetting("work_mem", "5MB")
+			.start()) {
 			PostgresNode replica = cluster.node("replica-1");
-			assertThat(query(replica, "SELECT current_database() || ' ' || current_user || ' '"
-					+ " || current_setting('work_mem')")).isEqualTo("shop admin 5MB");
+			assertThat(query(replica,
+					"SELECT current_database() || ' ' || current_user || ' '" + " || current_setting('work_mem')"))
+				.isEqualTo("shop admin 5MB");
 
 			replica.promote();
 
@@ -60,14 +69,15 @@ class OwnClusterTest {
 
 			assertThat(primary.isRunning()).isFalse();
 			assertThatThrownBy(primary::connect).isInstanceOf(SQLException.class)
-					.hasRootCauseInstanceOf(ConnectException.class);
+				.hasRootCauseInstanceOf(ConnectException.class);
 			assertThatThrownBy(cluster::awaitReplication).isInstanceOf(IllegalStateException.class);
 			assertThat(query(replica, "SELECT pg_is_in_recovery()")).isEqualTo("t");
 
 			primary.start();
 
 			assertThat(primary.port()).isEqualTo(port);
-			assertThat(count(primary, "items")).isEqualTo(1); // committed before the crash
+			assertThat(count(primary, "items")).isEqualTo(1); // committed before the
+																// crash
 			execute(primary, "INSERT INTO items VALUES (2)");
 			cluster.awaitReplication();
 			assertThat(count(replica, "items")).isEqualTo(2);
@@ -85,7 +95,8 @@ class OwnClusterTest {
 		}
 		Path directory = cluster.directory();
 		assertThat(directory).isDirectory();
-		// Short-lived children (a backend, an autovacuum worker) may come and go meanwhile.
+		// Short-lived children (a backend, an autovacuum worker) may come and go
+		// meanwhile.
 		assertThat(processes).hasSizeGreaterThan(5);
 
 		try (Connection open = cluster.primary().connect()) {
@@ -103,10 +114,10 @@ class OwnClusterTest {
 	void failedStartReportsTheServerLogAndLeavesNothingBehind() throws IOException {
 		Set<Path> before = clusterDirectories();
 
-		assertThatThrownBy(() -> EmbeddedPostgresCluster.builder().replicas(0)
-				.serverSetting("shared_buffers", "plenty").start())
-				.isInstanceOf(IllegalStateException.class)
-				.hasMessageContaining("invalid value for parameter \"shared_buffers\"");
+		assertThatThrownBy(
+				() -> EmbeddedPostgresCluster.builder().replicas(0).serverSetting("shared_buffers", "plenty").start())
+			.isInstanceOf(IllegalStateException.class)
+			.hasMessageContaining("invalid value for parameter \"shared_buffers\"");
 
 		assertThat(clusterDirectories()).isSubsetOf(before);
 	}
@@ -117,13 +128,16 @@ class OwnClusterTest {
 		assertThatThrownBy(() -> builder.replicas(-1)).isInstanceOf(IllegalArgumentException.class);
 		assertThatThrownBy(() -> builder.database(" ")).isInstanceOf(IllegalArgumentException.class);
 		assertThatThrownBy(() -> builder.serverSetting("work_mem = 1; x", "1"))
-				.isInstanceOf(IllegalArgumentException.class);
+			.isInstanceOf(IllegalArgumentException.class);
 	}
 
 	private static Set<Path> clusterDirectories() throws IOException {
 		try (Stream<Path> files = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
-			return files.filter(path -> path.getFileName().toString().startsWith("rpg-")
-					&& !path.getFileName().toString().startsWith("rpg-bin-")).collect(Collectors.toSet());
+			return files
+				.filter(path -> path.getFileName().toString().startsWith("rpg-")
+						&& !path.getFileName().toString().startsWith("rpg-bin-"))
+				.collect(Collectors.toSet());
 		}
 	}
+
 }

@@ -18,7 +18,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** Reversible checks against the cluster shared by the JVM; each test leaves the cluster as it found it. */
+/**
+ * Reversible checks against the cluster shared by the JVM; each test leaves the cluster
+ * as it found it.
+ */
 @ExtendWith(EmbeddedClusterExtension.class)
 class SharedClusterTest {
 
@@ -40,8 +43,9 @@ class SharedClusterTest {
 
 	@Test
 	void extensionInjectsTheSharedClusterWithDefaults(EmbeddedPostgresCluster parameter) {
-		assertThat(parameter).isSameAs(cluster).isSameAs(SharedEmbeddedCluster.get())
-				.isSameAs(EmbeddedClusterExtension.sharedCluster());
+		assertThat(parameter).isSameAs(cluster)
+			.isSameAs(SharedEmbeddedCluster.get())
+			.isSameAs(EmbeddedClusterExtension.sharedCluster());
 		assertThat(cluster.replicas()).extracting(PostgresNode::name).containsExactly("replica-1", "replica-2");
 		assertThat(cluster.database()).isEqualTo("app");
 		assertThat(cluster.username()).isEqualTo("postgres");
@@ -61,8 +65,9 @@ class SharedClusterTest {
 			PostgresNode node = cluster.node(name);
 			assertThat(node.name()).isEqualTo(name);
 			assertThat(node.isRunning()).isTrue();
-			assertThat(query(node, "SELECT current_setting('cluster_name') || ' ' || current_database()"
-					+ " || ' ' || current_user")).isEqualTo(name + " app postgres");
+			assertThat(query(node,
+					"SELECT current_setting('cluster_name') || ' ' || current_database()" + " || ' ' || current_user"))
+				.isEqualTo(name + " app postgres");
 			assertThat(node.jdbcUrl()).isEqualTo("jdbc:postgresql://127.0.0.1:" + node.port() + "/app");
 		}
 		assertThat(cluster.primary().port()).isNotIn(cluster.replicas().get(0).port(),
@@ -80,7 +85,7 @@ class SharedClusterTest {
 			assertThat(count(replica, "items")).as(replica.name()).isEqualTo(50000);
 		}
 		assertThatThrownBy(() -> execute(cluster.replicas().get(0), "INSERT INTO items VALUES (0)"))
-				.hasMessageContaining("read-only transaction");
+			.hasMessageContaining("read-only transaction");
 	}
 
 	@Test
@@ -111,9 +116,8 @@ class SharedClusterTest {
 			node.suspend();
 			try {
 				assertThatThrownBy(() -> query(open, "SELECT 1")).isInstanceOf(SQLException.class)
-						.hasRootCauseInstanceOf(SocketTimeoutException.class);
-				assertThatThrownBy(() -> connectWithOneSecondTimeouts(node).close())
-						.isInstanceOf(SQLException.class);
+					.hasRootCauseInstanceOf(SocketTimeoutException.class);
+				assertThatThrownBy(() -> connectWithOneSecondTimeouts(node).close()).isInstanceOf(SQLException.class);
 				assertThat(node.isRunning()).isTrue();
 			}
 			finally {
@@ -133,7 +137,7 @@ class SharedClusterTest {
 		try {
 			assertThat(replica.isRunning()).isFalse();
 			assertThatThrownBy(replica::connect).isInstanceOf(SQLException.class)
-					.hasRootCauseInstanceOf(ConnectException.class);
+				.hasRootCauseInstanceOf(ConnectException.class);
 			execute(cluster.primary(), "INSERT INTO items VALUES (1)");
 		}
 		finally {
@@ -170,4 +174,5 @@ class SharedClusterTest {
 		properties.setProperty("sslmode", "disable");
 		return DriverManager.getConnection(node.jdbcUrl(), properties);
 	}
+
 }

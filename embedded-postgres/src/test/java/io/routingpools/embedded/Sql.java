@@ -34,4 +34,5 @@ final class Sql {
 	static long count(PostgresNode node, String table) throws SQLException {
 		return Long.parseLong(query(node, "SELECT count(*) FROM " + table));
 	}
+
 }

@@ -5,8 +5,8 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 
 /**
  * A small shop (products and orders) on a PostgreSQL primary and two streaming replicas.
- * Read-only transactions are served by a replica, writes by the primary, and every response
- * says which node served it. By default the cluster is embedded (see
+ * Read-only transactions are served by a replica, writes by the primary, and every
+ * response says which node served it. By default the cluster is embedded (see
  * {@link io.routingpools.sample.cluster.EmbeddedClusterEnvironmentPostProcessor}).
  */
 @SpringBootApplication

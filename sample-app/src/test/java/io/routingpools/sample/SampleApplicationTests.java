@@ -23,9 +23,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Boots the sample on its default embedded cluster (a primary and two replicas) and checks
- * over HTTP, through the {@code servedBy} of each response, that reads run on a replica and
- * writes on the primary. The records below are the JSON contract as a client sees it.
+ * Boots the sample on its default embedded cluster (a primary and two replicas) and
+ * checks over HTTP, through the {@code servedBy} of each response, that reads run on a
+ * replica and writes on the primary. The records below are the JSON contract as a client
+ * sees it.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
 @AutoConfigureRestTestClient
@@ -42,7 +43,8 @@ class SampleApplicationTests {
 
 	@BeforeEach
 	void replicasHaveCaughtUp() {
-		// Every test starts from replicas that have replayed all committed work (migrations,
+		// Every test starts from replicas that have replayed all committed work
+		// (migrations,
 		// earlier tests), so that the data a read returns is known.
 		this.cluster.awaitReplication();
 	}
@@ -89,7 +91,8 @@ class SampleApplicationTests {
 		PlacedOrderBody placed = placeOrder(3, 1);
 		assertThat(placed.remainingStock()).isEqualTo(stockBefore - 1);
 
-		// No read-your-writes for this client (it sends no consistency token): a replica may
+		// No read-your-writes for this client (it sends no consistency token): a replica
+		// may
 		// answer before it has replayed the order, but not for long.
 		await("replica shows the new stock").atMost(REPLICATION_TIMEOUT).untilAsserted(() -> {
 			ProductBody product = getProduct(3);
@@ -146,7 +149,13 @@ class SampleApplicationTests {
 
 	@Test
 	void healthIsUp() {
-		this.http.get().uri("/actuator/health").exchange().expectStatus().isOk().expectBody().jsonPath("$.status")
+		this.http.get()
+			.uri("/actuator/health")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.status")
 			.isEqualTo("UP");
 	}
 

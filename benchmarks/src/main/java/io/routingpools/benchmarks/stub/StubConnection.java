@@ -15,7 +15,8 @@ public final class StubConnection extends ConnectionAdapter {
 	private final String url;
 
 	// Stands in for a real driver's socket buffers (pgjdbc allocates 8 KiB streams per
-	// connection). Without it, pooled connections and HikariCP's PoolEntry objects, created one
+	// connection). Without it, pooled connections and HikariCP's PoolEntry objects,
+	// created one
 	// after the other, would sit in adjacent cache lines and two benchmark threads would
 	// falsely share them, which no real driver does.
 	@SuppressWarnings("unused")

@@ -10,15 +10,16 @@ import java.util.Properties;
 import java.util.logging.Logger;
 
 /**
- * A JDBC driver that talks to nothing, so that a benchmark measures the pool and the routing
- * layer rather than a database. Accepts URLs starting with {@code jdbc:stub:}; every
- * statement returns one row with the integer {@code 1} in its single column. Registered with
- * {@link DriverManager} when the class loads; give HikariCP its class name.
+ * A JDBC driver that talks to nothing, so that a benchmark measures the pool and the
+ * routing layer rather than a database. Accepts URLs starting with {@code jdbc:stub:};
+ * every statement returns one row with the integer {@code 1} in its single column.
+ * Registered with {@link DriverManager} when the class loads; give HikariCP its class
+ * name.
  * <p>
- * Connections allocate almost nothing after warm-up: each keeps one idle prepared statement
- * and each statement one result set, handed out again and again. That makes the stub unfit
- * for anything but benchmarks (a closed statement object may come back to life as another
- * statement of the same connection).
+ * Connections allocate almost nothing after warm-up: each keeps one idle prepared
+ * statement and each statement one result set, handed out again and again. That makes the
+ * stub unfit for anything but benchmarks (a closed statement object may come back to life
+ * as another statement of the same connection).
  */
 public final class StubDriver implements Driver {
 

@@ -6,8 +6,8 @@ import java.sql.SQLException;
 import java.sql.SQLWarning;
 
 /**
- * A statement of the {@link StubDriver}: ignores its parameters, and every query yields the
- * statement's one {@link StubResultSet}, rewound.
+ * A statement of the {@link StubDriver}: ignores its parameters, and every query yields
+ * the statement's one {@link StubResultSet}, rewound.
  */
 public final class StubPreparedStatement extends PreparedStatementAdapter {
 

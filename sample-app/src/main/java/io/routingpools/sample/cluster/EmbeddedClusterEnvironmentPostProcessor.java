@@ -56,7 +56,10 @@ public class EmbeddedClusterEnvironmentPostProcessor implements EnvironmentPostP
 		this.bootstrapContext = bootstrapContext;
 	}
 
-	/** After config data, so that {@code application.yml} and profiles can switch the cluster off. */
+	/**
+	 * After config data, so that {@code application.yml} and profiles can switch the
+	 * cluster off.
+	 */
 	@Override
 	public int getOrder() {
 		return ConfigDataEnvironmentPostProcessor.ORDER + 1;
@@ -96,9 +99,9 @@ public class EmbeddedClusterEnvironmentPostProcessor implements EnvironmentPostP
 	}
 
 	/**
-	 * Registers the cluster as a bean that the context closes. Registered before any other
-	 * bean exists, it is destroyed last: after the web server has stopped and the pools are
-	 * closed.
+	 * Registers the cluster as a bean that the context closes. Registered before any
+	 * other bean exists, it is destroyed last: after the web server has stopped and the
+	 * pools are closed.
 	 */
 	private static void closeWith(ConfigurableApplicationContext context, EmbeddedPostgresCluster cluster) {
 		ConfigurableListableBeanFactory beanFactory = context.getBeanFactory();

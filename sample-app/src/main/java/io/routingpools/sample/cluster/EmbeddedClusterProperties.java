@@ -14,7 +14,8 @@ public class EmbeddedClusterProperties {
 
 	/**
 	 * Whether to start an embedded PostgreSQL primary with two streaming replicas and run
-	 * on it. When off, the servers given by routing-pools.* or spring.datasource.* are used.
+	 * on it. When off, the servers given by routing-pools.* or spring.datasource.* are
+	 * used.
 	 */
 	private boolean enabled = true;
 

@@ -1,5 +1,6 @@
 /**
- * Starts the embedded PostgreSQL cluster for the application and stops it with the application context.
+ * Starts the embedded PostgreSQL cluster for the application and stops it with the
+ * application context.
  */
 @NullMarked
 package io.routingpools.sample.cluster;

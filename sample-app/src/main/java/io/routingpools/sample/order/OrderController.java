@@ -42,6 +42,7 @@ public class OrderController {
 
 	/**
 	 * Body of {@code POST /orders}.
+	 *
 	 * @param order the order
 	 * @param remainingStock units of the product left in stock after this order
 	 * @param servedBy the node that placed it
@@ -51,6 +52,7 @@ public class OrderController {
 
 	/**
 	 * Body of {@code GET /orders/{id}}.
+	 *
 	 * @param order the order
 	 * @param servedBy the node that read it
 	 */

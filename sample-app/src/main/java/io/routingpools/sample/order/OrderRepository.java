@@ -21,11 +21,7 @@ public class OrderRepository {
 		return this.jdbc.sql("""
 				insert into orders (product_id, quantity) values (:productId, :quantity)
 				returning id, product_id, quantity, created_at
-				""")
-			.param("productId", productId)
-			.param("quantity", quantity)
-			.query(Order.class)
-			.single();
+				""").param("productId", productId).param("quantity", quantity).query(Order.class).single();
 	}
 
 	public Optional<Order> findById(long id) {

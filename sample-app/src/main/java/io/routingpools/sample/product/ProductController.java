@@ -37,6 +37,7 @@ public class ProductController {
 
 	/**
 	 * Body of {@code GET /products}.
+	 *
 	 * @param products the products
 	 * @param servedBy the node that read them
 	 */
@@ -45,6 +46,7 @@ public class ProductController {
 
 	/**
 	 * Body of {@code GET /products/{id}}.
+	 *
 	 * @param product the product
 	 * @param servedBy the node that read it
 	 */

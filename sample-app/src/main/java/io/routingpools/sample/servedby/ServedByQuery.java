@@ -7,13 +7,14 @@ import org.springframework.transaction.annotation.Transactional;
 
 /**
  * Asks the database which node it is. It must run inside the caller's transaction, on the
- * connection that did the caller's work: outside one it would bind a connection of its own,
- * possibly on another node, so it refuses to run there.
+ * connection that did the caller's work: outside one it would bind a connection of its
+ * own, possibly on another node, so it refuses to run there.
  */
 @Component
 public class ServedByQuery {
 
-	// cluster_name is set on every node of the embedded cluster; external servers may leave
+	// cluster_name is set on every node of the embedded cluster; external servers may
+	// leave
 	// it empty, and then the server's address names the node.
 	private static final String SQL = """
 			select coalesce(nullif(current_setting('cluster_name'), ''), host(inet_server_addr())) as node,
@@ -30,8 +31,8 @@ public class ServedByQuery {
 	/**
 	 * The node serving the current transaction.
 	 * @return the node
-	 * @throws org.springframework.transaction.IllegalTransactionStateException if there is
-	 * no transaction
+	 * @throws org.springframework.transaction.IllegalTransactionStateException if there
+	 * is no transaction
 	 */
 	@Transactional(propagation = Propagation.MANDATORY)
 	public ServedBy current() {

@@ -27,7 +27,10 @@ public class ApiErrors {
 		return ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, ex.getMessage());
 	}
 
-	/** A request body that is not JSON, or that a request record refused (its message says why). */
+	/**
+	 * A request body that is not JSON, or that a request record refused (its message says
+	 * why).
+	 */
 	@ExceptionHandler(HttpMessageNotReadableException.class)
 	ProblemDetail unreadableBody(HttpMessageNotReadableException ex) {
 		Throwable cause = NestedExceptionUtils.getMostSpecificCause(ex);

@@ -33,8 +33,7 @@ class EmbeddedClusterTests {
 		EmbeddedPostgresCluster cluster;
 		List<PostgresNode> nodes;
 		try (ConfigurableApplicationContext context = run()) {
-			cluster = context.getBean(EmbeddedClusterEnvironmentPostProcessor.BEAN_NAME,
-					EmbeddedPostgresCluster.class);
+			cluster = context.getBean(EmbeddedClusterEnvironmentPostProcessor.BEAN_NAME, EmbeddedPostgresCluster.class);
 			nodes = nodes(cluster);
 			assertThat(nodes).extracting(PostgresNode::name).containsExactly("primary", "replica-1", "replica-2");
 			assertThat(nodes).allMatch(PostgresNode::isRunning);
@@ -63,7 +62,8 @@ class EmbeddedClusterTests {
 						"--routing-pools.defaults.username=" + external.username(),
 						"--routing-pools.defaults.password=" + external.password())) {
 			assertThat(context.getBeanNamesForType(EmbeddedPostgresCluster.class)).isEmpty();
-			assertThat(context.getEnvironment().getPropertySources()
+			assertThat(context.getEnvironment()
+				.getPropertySources()
 				.contains(EmbeddedClusterEnvironmentPostProcessor.PROPERTY_SOURCE_NAME)).isFalse();
 
 			ServedBy read = context.getBean(ProductService.class).findAll().servedBy();
