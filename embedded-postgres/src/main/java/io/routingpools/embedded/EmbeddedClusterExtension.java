@@ -10,15 +10,15 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * {@link EmbeddedPostgresCluster} parameter of test constructors, test methods and
  * lifecycle methods, and closes it when the test run ends.
  *
- * <pre>{@code
+ * <pre class="code">
  * &#64;ExtendWith(EmbeddedClusterExtension.class)
  * class RoutingTest {
  *
-
-@Test
+ *     &#64;Test
  *     void readsFromReplica(EmbeddedPostgresCluster cluster) { ... }
+ *
  * }
- * }</pre>
+ * </pre>
  */
 public final class EmbeddedClusterExtension implements ParameterResolver {
 
