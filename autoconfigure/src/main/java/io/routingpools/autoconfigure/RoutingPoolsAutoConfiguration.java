@@ -10,10 +10,11 @@ import io.routingpools.pool.PoolDefinition;
 import io.routingpools.replica.LeastActiveLoadBalancer;
 import io.routingpools.replica.LoadBalancer;
 import io.routingpools.replica.RoundRobinLoadBalancer;
+import io.routingpools.replica.SuspectReplicas;
 import io.routingpools.replica.WeightedRandomLoadBalancer;
+import io.routingpools.routing.FallbackPolicy;
 import io.routingpools.routing.Router;
 import io.routingpools.routing.RoutingDataSource;
-import io.routingpools.routing.RoutingSettings;
 import io.routingpools.routing.UsePoolAdvisor;
 import liquibase.integration.spring.SpringLiquibase;
 import org.flywaydb.core.Flyway;
@@ -89,7 +90,8 @@ public final class RoutingPoolsAutoConfiguration {
 	Router routingPoolsRouter(NamedPools pools, LoadBalancer loadBalancer, RoutingPoolsProperties properties) {
 		RoutingPoolsProperties.Routing routing = properties.getRouting();
 		return new Router(pools, loadBalancer,
-				new RoutingSettings(routing.isFallbackToPrimary(), routing.getFallbackMaxConcurrency()));
+				new FallbackPolicy(routing.isFallbackToPrimary(), routing.getFallbackMaxConcurrency()),
+				new SuspectReplicas(pools.size()));
 	}
 
 	@Bean

@@ -6,15 +6,12 @@ import java.sql.SQLTransientConnectionException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLongArray;
 
 import io.routingpools.pool.NamedPool;
 import io.routingpools.pool.NamedPools;
 import io.routingpools.pool.PoolRole;
 import io.routingpools.replica.LoadBalancer;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
+import io.routingpools.replica.SuspectReplicas;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -26,10 +23,8 @@ import org.jspecify.annotations.Nullable;
  */
 public final class Router {
 
-	/** How long a replica that failed to provide a connection is passed over. */
-	static final long SUSPECT_NANOS = TimeUnit.SECONDS.toNanos(2);
-
-	private static final Log logger = LogFactory.getLog(Router.class);
+	/** SQLSTATE {@code undefined_object}: an explicit route names no pool. */
+	static final String UNDEFINED_OBJECT = "42704";
 
 	private static final RouteReason[] REASONS = RouteReason.values();
 
@@ -37,34 +32,33 @@ public final class Router {
 
 	private final LoadBalancer loadBalancer;
 
-	private final RoutingSettings settings;
+	private final FallbackPolicy fallback;
+
+	private final SuspectReplicas suspects;
 
 	private final @Nullable Semaphore fallbackPermits;
 
 	private final Route[] routes;
 
-	// nanoTime until which each replica is passed over; 0 when it is not suspect
-	private final AtomicLongArray suspectUntil;
-
 	/**
 	 * Create a router over started pools.
 	 * @param pools the pools
 	 * @param loadBalancer chooses among eligible replicas
-	 * @param settings fallback behaviour
+	 * @param fallback where reads go when no replica can serve them
+	 * @param suspects replicas recently found unreachable
 	 */
-	public Router(NamedPools pools, LoadBalancer loadBalancer, RoutingSettings settings) {
+	public Router(NamedPools pools, LoadBalancer loadBalancer, FallbackPolicy fallback, SuspectReplicas suspects) {
 		this.pools = pools;
 		this.loadBalancer = loadBalancer;
-		this.settings = settings;
-		this.fallbackPermits = (settings.fallbackMaxConcurrency() > 0)
-				? new Semaphore(settings.fallbackMaxConcurrency()) : null;
+		this.fallback = fallback;
+		this.suspects = suspects;
+		this.fallbackPermits = (fallback.maxConcurrency() > 0) ? new Semaphore(fallback.maxConcurrency()) : null;
 		this.routes = new Route[pools.size() * REASONS.length];
 		for (NamedPool pool : pools.all()) {
 			for (RouteReason reason : REASONS) {
 				this.routes[pool.index() * REASONS.length + reason.ordinal()] = new Route(pool, reason);
 			}
 		}
-		this.suspectUntil = new AtomicLongArray(pools.size());
 	}
 
 	public NamedPools pools() {
@@ -75,25 +69,27 @@ public final class Router {
 	 * Decide the route for a logical connection's next binding and borrow its physical
 	 * connection.
 	 * @param logical the connection being bound; receives the route
-	 * @param readOnly whether the work is marked read-only
 	 * @return a physical connection from the chosen pool
-	 * @throws SQLException if no pool could provide a connection
+	 * @throws SQLException if no pool could provide a connection: the pool's own error,
+	 * {@code 42704} for an unknown pool name, {@code 53300} for a saturated pool, or
+	 * {@code 08001} when no replica could serve a read and fallback is not allowed
 	 */
-	Connection acquire(RoutingConnection logical, boolean readOnly) throws SQLException {
+	Connection acquire(Binding logical) throws SQLException {
 		String explicit = PoolRouting.currentPool();
 		if (explicit != null) {
 			NamedPool pool = require(explicit);
 			Connection connection = pool.borrow();
-			logical.bound(route(pool, RouteReason.EXPLICIT));
+			logical.routed(route(pool, RouteReason.EXPLICIT));
 			return connection;
 		}
 		List<NamedPool> replicas = this.pools.replicas();
+		boolean readOnly = logical.readOnlyIntent();
 		if (readOnly && !replicas.isEmpty()) {
 			return acquireReadOnly(logical, replicas);
 		}
 		NamedPool primary = this.pools.primary();
 		Connection connection = primary.borrow();
-		logical.bound(route(primary, readOnly ? RouteReason.READ_ONLY : RouteReason.WRITE));
+		logical.routed(route(primary, readOnly ? RouteReason.READ_ONLY : RouteReason.WRITE));
 		return connection;
 	}
 
@@ -118,24 +114,25 @@ public final class Router {
 		NamedPool pool = this.pools.find(name);
 		if (pool == null) {
 			throw new SQLException(
-					"No pool named '" + name + "' (@UsePool or PoolRouting); the pools are " + this.pools.names());
+					"No pool named '" + name + "' (@UsePool or PoolRouting); the pools are " + this.pools.names(),
+					UNDEFINED_OBJECT);
 		}
 		return pool;
 	}
 
-	private Connection acquireReadOnly(RoutingConnection logical, List<NamedPool> replicas) throws SQLException {
+	private Connection acquireReadOnly(Binding logical, List<NamedPool> replicas) throws SQLException {
 		List<NamedPool> candidates = eligible(replicas);
 		SQLException failures = null;
 		while (!candidates.isEmpty()) {
 			NamedPool replica = (candidates.size() == 1) ? candidates.get(0) : this.loadBalancer.choose(candidates);
 			try {
 				Connection connection = replica.borrow();
-				logical.bound(route(replica, RouteReason.READ_ONLY));
+				logical.routed(route(replica, RouteReason.READ_ONLY));
 				return connection;
 			}
 			catch (SQLException ex) {
 				if (isConnectionFailure(ex)) {
-					markSuspect(replica, "could not provide a connection", ex);
+					this.suspects.markSuspect(replica, "could not provide a connection", ex);
 				}
 				failures = chain(failures, ex);
 				candidates = without(candidates, replica);
@@ -148,7 +145,7 @@ public final class Router {
 		List<NamedPool> eligible = null;
 		for (int i = 0; i < replicas.size(); i++) {
 			NamedPool replica = replicas.get(i);
-			boolean suspect = isSuspect(replica);
+			boolean suspect = this.suspects.isSuspect(replica);
 			if (suspect && eligible == null) {
 				eligible = new ArrayList<>(replicas.subList(0, i));
 			}
@@ -161,11 +158,11 @@ public final class Router {
 		}
 		// Every replica suspect and no fallback allowed: trying them beats failing
 		// outright.
-		return (eligible.isEmpty() && !this.settings.fallbackToPrimary()) ? replicas : eligible;
+		return (eligible.isEmpty() && !this.fallback.toPrimary()) ? replicas : eligible;
 	}
 
-	private Connection fallBack(RoutingConnection logical, @Nullable SQLException failures) throws SQLException {
-		if (!this.settings.fallbackToPrimary()) {
+	private Connection fallBack(Binding logical, @Nullable SQLException failures) throws SQLException {
+		if (!this.fallback.toPrimary()) {
 			throw withCause(new SQLTransientConnectionException("No replica could serve a read-only transaction "
 					+ describeFailures(failures) + " and routing-pools.routing.fallback-to-primary is false", "08001"),
 					failures);
@@ -173,14 +170,14 @@ public final class Router {
 		if (this.fallbackPermits != null && !this.fallbackPermits.tryAcquire()) {
 			throw withCause(new SQLTransientConnectionException(
 					"No replica could serve a read-only transaction " + describeFailures(failures) + " and "
-							+ this.settings.fallbackMaxConcurrency() + " reads are already falling back to pool '"
+							+ this.fallback.maxConcurrency() + " reads are already falling back to pool '"
 							+ this.pools.primary().name() + "' (routing-pools.routing.fallback-max-concurrency)",
 					"08001"), failures);
 		}
 		NamedPool primary = this.pools.primary();
 		try {
 			Connection connection = primary.borrow();
-			logical.bound(route(primary, RouteReason.FALLBACK));
+			logical.routed(route(primary, RouteReason.FALLBACK));
 			return connection;
 		}
 		catch (SQLException ex) {
@@ -189,19 +186,6 @@ public final class Router {
 			}
 			throw ex;
 		}
-	}
-
-	// The clock is read only while some replica is suspect; an expired mark is cleared.
-	private boolean isSuspect(NamedPool replica) {
-		long until = this.suspectUntil.get(replica.index());
-		if (until == 0) {
-			return false;
-		}
-		if (System.nanoTime() - until < 0) {
-			return true;
-		}
-		this.suspectUntil.compareAndSet(replica.index(), until, 0);
-		return false;
 	}
 
 	/**
@@ -220,31 +204,16 @@ public final class Router {
 	}
 
 	/**
-	 * A statement on a bound connection failed. A connection error (SQLSTATE class 08) on
-	 * a replica means the replica, not just this connection, is likely gone: the replica
-	 * is passed over like one that cannot provide a connection, and its idle connections,
-	 * probably broken too, are evicted so that they are not lent again.
-	 * @param route the route of the connection whose statement failed
+	 * A driver call on a bound connection failed. A connection error (SQLSTATE class 08)
+	 * on a replica means the replica, not just this connection, is likely gone.
+	 * @param route the route of the connection whose call failed
 	 * @param ex the error
 	 */
-	void statementFailed(Route route, SQLException ex) {
+	void failed(Route route, SQLException ex) {
 		NamedPool pool = route.pool();
-		if (pool.role() == PoolRole.REPLICA && isConnectionError(ex) && markSuspect(pool, "lost a connection", ex)) {
-			pool.dataSource().getHikariPoolMXBean().softEvictConnections();
+		if (pool.role() == PoolRole.REPLICA && isConnectionError(ex)) {
+			this.suspects.connectionLost(pool, ex);
 		}
-	}
-
-	// Returns whether the replica was not suspect before.
-	private boolean markSuspect(NamedPool replica, String what, SQLException ex) {
-		long now = System.nanoTime();
-		long until = now + SUSPECT_NANOS;
-		long previous = this.suspectUntil.getAndSet(replica.index(), (until != 0) ? until : 1);
-		boolean newlySuspect = previous == 0 || previous - now < 0;
-		if (newlySuspect) {
-			logger.warn("Replica pool '" + replica.name() + "' " + what + " (" + ex.getMessage()
-					+ "); reads skip it for " + TimeUnit.NANOSECONDS.toMillis(SUSPECT_NANOS) + " ms");
-		}
-		return newlySuspect;
 	}
 
 	private Route route(NamedPool pool, RouteReason reason) {
@@ -268,7 +237,7 @@ public final class Router {
 	private String describeFailures(@Nullable SQLException failures) {
 		if (failures == null) {
 			return "(replicas " + this.pools.replicas() + " each failed to provide a connection in the last "
-					+ TimeUnit.NANOSECONDS.toMillis(SUSPECT_NANOS) + " ms)";
+					+ this.suspects.suspectTime().toMillis() + " ms)";
 		}
 		StringBuilder text = new StringBuilder("(").append(failures.getMessage());
 		for (Throwable suppressed : failures.getSuppressed()) {

@@ -64,7 +64,7 @@ public final class RoutingDataSource implements DataSource {
 
 	@Override
 	public Connection getConnection() {
-		return new RoutingConnection(this, this.defaultAutoCommit);
+		return new DelegatingRoutingConnection(this, this.defaultAutoCommit);
 	}
 
 	/**

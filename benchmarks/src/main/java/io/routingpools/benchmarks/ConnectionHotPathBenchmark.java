@@ -4,26 +4,26 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 
-import com.zaxxer.hikari.HikariConfig;
-import io.routingpools.benchmarks.stub.StubDriver;
-import io.routingpools.benchmarks.stub.StubPreparedStatement;
+import io.routingpools.test.stub.StubDriver;
+import io.routingpools.test.stub.StubPools;
+import io.routingpools.test.stub.StubPreparedStatement;
 import io.routingpools.pool.NamedPools;
 import io.routingpools.pool.PoolDefinition;
 import io.routingpools.pool.PoolRole;
 import io.routingpools.replica.LeastActiveLoadBalancer;
 import io.routingpools.replica.LoadBalancer;
 import io.routingpools.replica.RoundRobinLoadBalancer;
+import io.routingpools.replica.SuspectReplicas;
 import io.routingpools.replica.WeightedRandomLoadBalancer;
+import io.routingpools.routing.FallbackPolicy;
 import io.routingpools.routing.Router;
 import io.routingpools.routing.RoutingDataSource;
-import io.routingpools.routing.RoutingSettings;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -97,15 +97,16 @@ public class ConnectionHotPathBenchmark {
 	@Setup(Level.Trial)
 	public void startPools() throws SQLException {
 		List<PoolDefinition> definitions = new ArrayList<>();
-		definitions.add(definition("primary", PoolRole.PRIMARY, PRIMARY_URL, POOL_SIZE));
+		definitions.add(StubPools.definition("primary", PoolRole.PRIMARY, POOL_SIZE));
 		for (int i = 1; i <= this.replicas; i++) {
-			definitions.add(definition("replica-" + i, PoolRole.REPLICA, REPLICA_URL_PREFIX + i, POOL_SIZE));
+			definitions.add(StubPools.definition("replica-" + i, PoolRole.REPLICA, POOL_SIZE));
 		}
-		definitions.add(definition("admin", PoolRole.ADMIN, StubDriver.URL_PREFIX + "admin", 2));
+		definitions.add(StubPools.definition("admin", PoolRole.ADMIN, 2));
 		this.pools = NamedPools.start(definitions);
 		this.primary = this.pools.primary().dataSource();
 		this.replica = this.pools.replicas().get(0).dataSource();
-		Router router = new Router(this.pools, loadBalancer(this.balancer), new RoutingSettings(true, 0));
+		Router router = new Router(this.pools, loadBalancer(this.balancer), new FallbackPolicy(true, 0),
+				new SuspectReplicas(this.pools.size()));
 		this.routing = new RoutingDataSource(router, true, Connection.TRANSACTION_READ_COMMITTED);
 		checkRoute(this.primary, false, PRIMARY_URL);
 		checkRoute(this.routing, false, PRIMARY_URL);
@@ -177,20 +178,6 @@ public class ConnectionHotPathBenchmark {
 			default -> throw new IllegalArgumentException(
 					"Unknown balancer '" + name + "': round-robin, least-active or weighted-random");
 		};
-	}
-
-	private static PoolDefinition definition(String name, PoolRole role, String url, int size) {
-		HikariConfig hikari = new HikariConfig();
-		hikari.setJdbcUrl(url);
-		hikari.setDriverClassName(StubDriver.class.getName());
-		hikari.setMaximumPoolSize(size);
-		hikari.setMinimumIdle(size);
-		hikari.setConnectionTimeout(1000);
-		hikari.setAutoCommit(true);
-		hikari.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
-		// As the autoconfiguration does: replica sessions default to read-only.
-		hikari.setReadOnly(role == PoolRole.REPLICA);
-		return new PoolDefinition(name, role, hikari, Duration.ZERO, 0, 1);
 	}
 
 	// Fails the trial at once if a path does not reach the pool it is meant to measure.

@@ -1,4 +1,4 @@
-package io.routingpools.benchmarks.stub;
+package io.routingpools.test.stub;
 
 import java.io.InputStream;
 import java.io.Reader;

@@ -1,4 +1,4 @@
-package io.routingpools.benchmarks.stub;
+package io.routingpools.test.stub;
 
 import java.sql.Array;
 import java.sql.Blob;

@@ -1,4 +1,4 @@
-package io.routingpools.benchmarks.stub;
+package io.routingpools.test.stub;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -53,6 +53,7 @@ public final class StubPreparedStatement extends PreparedStatementAdapter {
 	@Override
 	public ResultSet executeQuery() throws SQLException {
 		checkOpen();
+		this.connection.throwFailureIfAny();
 		return this.resultSet.rewind();
 	}
 
@@ -75,6 +76,7 @@ public final class StubPreparedStatement extends PreparedStatementAdapter {
 	@Override
 	public int executeUpdate() throws SQLException {
 		checkOpen();
+		this.connection.throwFailureIfAny();
 		return 0;
 	}
 
@@ -121,6 +123,10 @@ public final class StubPreparedStatement extends PreparedStatementAdapter {
 
 	@Override
 	public void clearParameters() {
+	}
+
+	@Override
+	public void closeOnCompletion() {
 	}
 
 	@Override

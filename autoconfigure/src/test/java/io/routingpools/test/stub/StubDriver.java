@@ -1,4 +1,4 @@
-package io.routingpools.benchmarks.stub;
+package io.routingpools.test.stub;
 
 import java.sql.Connection;
 import java.sql.Driver;
@@ -7,6 +7,8 @@ import java.sql.DriverPropertyInfo;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
 
 /**
@@ -16,10 +18,13 @@ import java.util.logging.Logger;
  * Registered with {@link DriverManager} when the class loads; give HikariCP its class
  * name.
  * <p>
+ * Tests can make a URL refuse connections ({@link #refuse(String)}) and make a
+ * connection's next call fail ({@link StubConnection#failNextCall(SQLException)}).
+ * <p>
  * Connections allocate almost nothing after warm-up: each keeps one idle prepared
  * statement and each statement one result set, handed out again and again. That makes the
- * stub unfit for anything but benchmarks (a closed statement object may come back to life
- * as another statement of the same connection).
+ * stub unfit for tests that keep statements after closing them (a closed statement object
+ * may come back to life as another statement of the same connection).
  */
 public final class StubDriver implements Driver {
 
@@ -35,9 +40,43 @@ public final class StubDriver implements Driver {
 		}
 	}
 
+	private static final Set<String> refused = ConcurrentHashMap.newKeySet();
+
+	/**
+	 * Make new connections to {@code url} fail with SQLSTATE 08001, as a server that is
+	 * down would, until {@link #accept(String)}.
+	 * @param url a stub URL
+	 */
+	public static void refuse(String url) {
+		refused.add(url);
+	}
+
+	/**
+	 * Let new connections to {@code url} succeed again.
+	 * @param url a stub URL
+	 */
+	public static void accept(String url) {
+		refused.remove(url);
+	}
+
+	/**
+	 * Whether new connections to {@code url} fail.
+	 * @param url a stub URL
+	 * @return {@code true} after {@link #refuse(String)}, until {@link #accept(String)}
+	 */
+	public static boolean isRefused(String url) {
+		return refused.contains(url);
+	}
+
 	@Override
-	public Connection connect(String url, Properties info) {
-		return acceptsURL(url) ? new StubConnection(url) : null;
+	public Connection connect(String url, Properties info) throws SQLException {
+		if (!acceptsURL(url)) {
+			return null;
+		}
+		if (refused.contains(url)) {
+			throw new SQLException("Connection to " + url + " refused (stub)", "08001");
+		}
+		return new StubConnection(url);
 	}
 
 	@Override

@@ -1,4 +1,4 @@
-package io.routingpools.benchmarks.stub;
+package io.routingpools.test.stub;
 
 import java.sql.SQLException;
 import java.sql.SQLWarning;
@@ -42,6 +42,7 @@ public final class StubResultSet extends ResultSetAdapter {
 		if (this.closed) {
 			throw new SQLException("ResultSet is closed");
 		}
+		this.statement.stubConnection().throwFailureIfAny();
 		if (this.position < 2) {
 			this.position++;
 		}

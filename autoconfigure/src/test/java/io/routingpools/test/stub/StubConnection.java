@@ -1,6 +1,8 @@
-package io.routingpools.benchmarks.stub;
+package io.routingpools.test.stub;
 
+import java.sql.CallableStatement;
 import java.sql.Connection;
+import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.SQLWarning;
@@ -38,6 +40,9 @@ public final class StubConnection extends ConnectionAdapter {
 
 	private int holdability = java.sql.ResultSet.HOLD_CURSORS_OVER_COMMIT;
 
+	// What the next statement execution or result set fetch throws, if anything.
+	private SQLException failure;
+
 	// The statement handed out by the next prepareStatement, if it is closed.
 	private StubPreparedStatement idle;
 
@@ -52,6 +57,24 @@ public final class StubConnection extends ConnectionAdapter {
 	 */
 	public String url() {
 		return this.url;
+	}
+
+	/**
+	 * Make the next statement execution or result set fetch on this connection throw
+	 * {@code failure}, as a real driver does when the server refuses the work (for
+	 * example SQLSTATE 25006 on a standby) or the connection breaks (class 08).
+	 * @param failure the error to throw once
+	 */
+	public void failNextCall(SQLException failure) {
+		this.failure = failure;
+	}
+
+	void throwFailureIfAny() throws SQLException {
+		SQLException next = this.failure;
+		if (next != null) {
+			this.failure = null;
+			throw next;
+		}
 	}
 
 	private void checkOpen() throws SQLException {
@@ -81,6 +104,18 @@ public final class StubConnection extends ConnectionAdapter {
 	@Override
 	public Statement createStatement() throws SQLException {
 		return prepareStatement("");
+	}
+
+	@Override
+	public CallableStatement prepareCall(String sql) throws SQLException {
+		checkOpen();
+		return StubJdbcProxies.callableStatement(this);
+	}
+
+	@Override
+	public DatabaseMetaData getMetaData() throws SQLException {
+		checkOpen();
+		return StubJdbcProxies.metaData(this);
 	}
 
 	void statementClosed(StubPreparedStatement statement) {

@@ -1,0 +1,216 @@
+package io.routingpools.routing;
+
+import java.sql.Connection;
+import java.sql.SQLClientInfoException;
+import java.sql.SQLException;
+import java.util.Map;
+import java.util.Properties;
+
+import io.routingpools.pool.NamedPool;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The settings half of a logical connection. While it is not bound, a logical connection
+ * only records auto-commit, read-only, isolation, catalog, schema, holdability, type map
+ * and client info; it replays them on each physical connection it binds. A physical
+ * connection fresh from its pool has the pool's defaults (HikariCP resets what changed),
+ * so only the differences cost a call.
+ */
+abstract class RecordingConnection implements Connection {
+
+	final RoutingDataSource source;
+
+	boolean autoCommit;
+
+	boolean readOnly;
+
+	private int isolation;
+
+	private boolean isolationSet;
+
+	private @Nullable String catalog;
+
+	private @Nullable String schema;
+
+	private int holdability;
+
+	private boolean holdabilitySet;
+
+	private @Nullable Map<String, Class<?>> typeMap;
+
+	private @Nullable Properties clientInfo;
+
+	RecordingConnection(RoutingDataSource source, boolean autoCommit) {
+		this.source = source;
+		this.autoCommit = autoCommit;
+	}
+
+	/**
+	 * The physical connection while one is bound.
+	 * @return the bound connection, or {@code null}
+	 */
+	abstract @Nullable Connection bound();
+
+	/**
+	 * The physical connection, bound first if needed.
+	 * @return the bound connection
+	 * @throws SQLException if the connection is closed or no pool can provide one
+	 */
+	abstract Connection physical() throws SQLException;
+
+	abstract void checkOpen() throws SQLException;
+
+	/**
+	 * Apply the recorded settings to a physical connection that was just borrowed.
+	 * @param physical the connection, with its pool's defaults
+	 * @param pool the pool it came from
+	 * @throws SQLException if the driver refuses a setting
+	 */
+	final void replay(Connection physical, NamedPool pool) throws SQLException {
+		if (!this.isolationSet && this.source.defaultIsolation() == RoutingDataSource.UNKNOWN_ISOLATION) {
+			this.source.learnDefaultIsolation(physical.getTransactionIsolation());
+		}
+		if (pool.autoCommitByDefault() != this.autoCommit) {
+			physical.setAutoCommit(this.autoCommit);
+		}
+		if (this.readOnly && !pool.readOnlyByDefault()) {
+			physical.setReadOnly(true);
+		}
+		if (this.isolationSet) {
+			physical.setTransactionIsolation(this.isolation);
+		}
+		if (this.catalog != null) {
+			physical.setCatalog(this.catalog);
+		}
+		if (this.schema != null) {
+			physical.setSchema(this.schema);
+		}
+		if (this.holdabilitySet) {
+			physical.setHoldability(this.holdability);
+		}
+		if (this.typeMap != null) {
+			physical.setTypeMap(this.typeMap);
+		}
+		if (this.clientInfo != null) {
+			physical.setClientInfo(this.clientInfo);
+		}
+	}
+
+	@Override
+	public boolean getAutoCommit() throws SQLException {
+		checkOpen();
+		return this.autoCommit;
+	}
+
+	@Override
+	public boolean isReadOnly() throws SQLException {
+		checkOpen();
+		return this.readOnly;
+	}
+
+	@Override
+	public void setTransactionIsolation(int level) throws SQLException {
+		checkOpen();
+		Connection physical = bound();
+		if (physical != null) {
+			physical.setTransactionIsolation(level);
+		}
+		this.isolation = level;
+		// Setting the pools' default (Spring restoring it after a transaction) needs no
+		// round trip at the next binding: the pool resets isolation itself.
+		this.isolationSet = level != this.source.defaultIsolation();
+	}
+
+	@Override
+	public int getTransactionIsolation() throws SQLException {
+		checkOpen();
+		Connection physical = bound();
+		if (physical != null) {
+			return physical.getTransactionIsolation();
+		}
+		if (this.isolationSet) {
+			return this.isolation;
+		}
+		int defaultIsolation = this.source.defaultIsolation();
+		return (defaultIsolation != RoutingDataSource.UNKNOWN_ISOLATION) ? defaultIsolation
+				: physical().getTransactionIsolation();
+	}
+
+	@Override
+	public void setCatalog(String catalog) throws SQLException {
+		checkOpen();
+		Connection physical = bound();
+		if (physical != null) {
+			physical.setCatalog(catalog);
+		}
+		this.catalog = catalog;
+	}
+
+	@Override
+	public void setSchema(String schema) throws SQLException {
+		checkOpen();
+		Connection physical = bound();
+		if (physical != null) {
+			physical.setSchema(schema);
+		}
+		this.schema = schema;
+	}
+
+	@Override
+	public void setHoldability(int holdability) throws SQLException {
+		checkOpen();
+		Connection physical = bound();
+		if (physical != null) {
+			physical.setHoldability(holdability);
+		}
+		this.holdability = holdability;
+		this.holdabilitySet = true;
+	}
+
+	@Override
+	public void setTypeMap(Map<String, Class<?>> map) throws SQLException {
+		checkOpen();
+		Connection physical = bound();
+		if (physical != null) {
+			physical.setTypeMap(map);
+		}
+		this.typeMap = map;
+	}
+
+	@Override
+	public void setClientInfo(String name, String value) throws SQLClientInfoException {
+		checkOpenForClientInfo();
+		Connection physical = bound();
+		if (physical != null) {
+			physical.setClientInfo(name, value);
+		}
+		Properties recorded = this.clientInfo;
+		if (recorded == null) {
+			recorded = new Properties();
+			this.clientInfo = recorded;
+		}
+		recorded.setProperty(name, value);
+	}
+
+	@Override
+	public void setClientInfo(Properties properties) throws SQLClientInfoException {
+		checkOpenForClientInfo();
+		Connection physical = bound();
+		if (physical != null) {
+			physical.setClientInfo(properties);
+		}
+		Properties recorded = new Properties();
+		recorded.putAll(properties);
+		this.clientInfo = recorded;
+	}
+
+	private void checkOpenForClientInfo() throws SQLClientInfoException {
+		if (isClosed()) {
+			throw new SQLClientInfoException("Connection is closed", "08003", 0, Map.of());
+		}
+	}
+
+	@Override
+	public abstract boolean isClosed();
+
+}
