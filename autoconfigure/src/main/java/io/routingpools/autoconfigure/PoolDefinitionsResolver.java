@@ -19,12 +19,12 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.PropertyMapper;
 
 /**
- * Turns the bound properties into one {@link PoolDefinition} per pool (DESIGN section 3):
- * resolves inheritance (the pool's own value, then {@code routing-pools.defaults}, then
- * for the primary {@code spring.datasource.hikari.*} and the connection defaults),
- * applies each role's built-in defaults, and refuses configurations that cannot work.
+ * Resolves the bound properties into one {@link PoolDefinition} per pool (DESIGN section
+ * 3): inheritance (the pool's own value, then {@code routing-pools.defaults}, then for
+ * the primary {@link SpringDataSourceSettings Spring Boot's settings}), each role's
+ * built-in defaults, and a refusal of configurations that cannot work.
  */
-final class PoolDefinitionsFactory {
+final class PoolDefinitionsResolver {
 
 	static final String PRIMARY = "primary";
 
@@ -57,24 +57,19 @@ final class PoolDefinitionsFactory {
 
 	private final RoutingPoolsProperties properties;
 
-	private final PoolProperties springHikari;
-
-	private final ConnectionDefaults connectionDefaults;
+	private final PoolProperties springDataSource;
 
 	private final List<Problem> problems = new ArrayList<>();
 
 	/**
-	 * Create a factory.
+	 * Create a resolver.
 	 * @param properties the bound {@code routing-pools} properties
-	 * @param springHikari {@code spring.datasource.hikari.*}, inherited by the primary
-	 * only
-	 * @param connectionDefaults where the primary is when routing-pools does not say
+	 * @param springDataSource {@link SpringDataSourceSettings Spring Boot's settings},
+	 * inherited by the primary only
 	 */
-	PoolDefinitionsFactory(RoutingPoolsProperties properties, PoolProperties springHikari,
-			ConnectionDefaults connectionDefaults) {
+	PoolDefinitionsResolver(RoutingPoolsProperties properties, PoolProperties springDataSource) {
 		this.properties = properties;
-		this.springHikari = springHikari;
-		this.connectionDefaults = connectionDefaults;
+		this.springDataSource = springDataSource;
 	}
 
 	/**
@@ -82,7 +77,7 @@ final class PoolDefinitionsFactory {
 	 * @return primary first, then the replicas in declaration order, then admin
 	 * @throws InvalidRoutingPoolsConfigurationException listing every problem found
 	 */
-	List<PoolDefinition> create() {
+	List<PoolDefinition> resolve() {
 		checkLayer("defaults", this.properties.getDefaults());
 		checkLayer(PRIMARY, this.properties.getPrimary());
 		checkLayer(ADMIN, this.properties.getAdmin());
@@ -94,12 +89,7 @@ final class PoolDefinitionsFactory {
 		checkAtLeast("routing.fallback-max-concurrency", this.properties.getRouting().getFallbackMaxConcurrency(), 0);
 
 		PoolProperties primary = PoolProperties.layered(this.properties.getPrimary(), this.properties.getDefaults(),
-				this.springHikari);
-		primary.setUrl(firstNonNull(primary.getUrl(), this.connectionDefaults.url()));
-		primary.setUsername(firstNonNull(primary.getUsername(), this.connectionDefaults.username()));
-		primary.setPassword(firstNonNull(primary.getPassword(), this.connectionDefaults.password()));
-		primary
-			.setDriverClassName(firstNonNull(primary.getDriverClassName(), this.connectionDefaults.driverClassName()));
+				this.springDataSource);
 		if (primary.getUrl() == null) {
 			problem("primary.url", null,
 					"there is no primary database: neither routing-pools.primary.url nor spring.datasource.url is set, "
