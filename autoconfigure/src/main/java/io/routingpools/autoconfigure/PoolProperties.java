@@ -1,10 +1,18 @@
 package io.routingpools.autoconfigure;
 
+import java.beans.PropertyDescriptor;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 import org.jspecify.annotations.Nullable;
+
+import org.springframework.beans.BeanUtils;
+import org.springframework.beans.BeanWrapper;
+import org.springframework.beans.PropertyAccessorFactory;
 
 /**
  * Settings of one pool, as bound from {@code routing-pools.defaults},
@@ -363,53 +371,45 @@ public class PoolProperties {
 
 	/**
 	 * Merge settings: for each one, the first layer that sets it wins. Driver properties
-	 * are merged key by key with the same precedence.
+	 * are merged key by key with the same precedence. The merge goes over every setting
+	 * of this class as a JavaBean property, so a new setting needs no merging code.
 	 * @param layers the layers, most specific first
 	 * @return a new, merged instance
 	 */
 	public static PoolProperties layered(PoolProperties... layers) {
-		PoolProperties merged = new PoolProperties();
+		BeanWrapper merged = PropertyAccessorFactory.forBeanPropertyAccess(new PoolProperties());
 		for (int i = layers.length - 1; i >= 0; i--) {
-			merged.overrideWith(layers[i]);
+			BeanWrapper layer = PropertyAccessorFactory.forBeanPropertyAccess(layers[i]);
+			for (PropertyDescriptor setting : settingsOf(PoolProperties.class)) {
+				String name = setting.getName();
+				Object value = layer.getPropertyValue(name);
+				if (value instanceof Map<?, ?> entries) {
+					mapOf(merged, name).putAll(entries);
+				}
+				else if (value != null) {
+					merged.setPropertyValue(name, value);
+				}
+			}
 		}
-		return merged;
+		return (PoolProperties) merged.getWrappedInstance();
 	}
 
-	private void overrideWith(PoolProperties layer) {
+	/**
+	 * The settings of a settings class: its readable and writable JavaBean properties.
+	 * Reflection is acceptable here: settings are merged and mapped once per pool at
+	 * startup, never on the connection path.
+	 * @param type {@code PoolProperties} or a subclass
+	 * @return the settings, in a stable order
+	 */
+	static List<PropertyDescriptor> settingsOf(Class<? extends PoolProperties> type) {
+		return Arrays.stream(BeanUtils.getPropertyDescriptors(type))
+			.filter((property) -> property.getReadMethod() != null && property.getWriteMethod() != null)
+			.toList();
+	}
 
-		this.url = (layer.url != null) ? layer.url : this.url;
-		this.username = (layer.username != null) ? layer.username : this.username;
-		this.password = (layer.password != null) ? layer.password : this.password;
-		this.driverClassName = (layer.driverClassName != null) ? layer.driverClassName : this.driverClassName;
-		this.maximumPoolSize = (layer.maximumPoolSize != null) ? layer.maximumPoolSize : this.maximumPoolSize;
-		this.minimumIdle = (layer.minimumIdle != null) ? layer.minimumIdle : this.minimumIdle;
-		this.connectionTimeout = (layer.connectionTimeout != null) ? layer.connectionTimeout : this.connectionTimeout;
-		this.validationTimeout = (layer.validationTimeout != null) ? layer.validationTimeout : this.validationTimeout;
-		this.idleTimeout = (layer.idleTimeout != null) ? layer.idleTimeout : this.idleTimeout;
-		this.maxLifetime = (layer.maxLifetime != null) ? layer.maxLifetime : this.maxLifetime;
-		this.keepaliveTime = (layer.keepaliveTime != null) ? layer.keepaliveTime : this.keepaliveTime;
-		this.leakDetectionThreshold = (layer.leakDetectionThreshold != null) ? layer.leakDetectionThreshold
-				: this.leakDetectionThreshold;
-		this.initializationFailTimeout = (layer.initializationFailTimeout != null) ? layer.initializationFailTimeout
-				: this.initializationFailTimeout;
-		this.autoCommit = (layer.autoCommit != null) ? layer.autoCommit : this.autoCommit;
-		this.transactionIsolation = (layer.transactionIsolation != null) ? layer.transactionIsolation
-				: this.transactionIsolation;
-		this.connectionInitSql = (layer.connectionInitSql != null) ? layer.connectionInitSql : this.connectionInitSql;
-		this.connectionTestQuery = (layer.connectionTestQuery != null) ? layer.connectionTestQuery
-				: this.connectionTestQuery;
-		this.schema = (layer.schema != null) ? layer.schema : this.schema;
-		this.catalog = (layer.catalog != null) ? layer.catalog : this.catalog;
-		this.isolateInternalQueries = (layer.isolateInternalQueries != null) ? layer.isolateInternalQueries
-				: this.isolateInternalQueries;
-		this.allowPoolSuspension = (layer.allowPoolSuspension != null) ? layer.allowPoolSuspension
-				: this.allowPoolSuspension;
-		this.registerMbeans = (layer.registerMbeans != null) ? layer.registerMbeans : this.registerMbeans;
-		this.exceptionOverrideClassName = (layer.exceptionOverrideClassName != null) ? layer.exceptionOverrideClassName
-				: this.exceptionOverrideClassName;
-		this.statementTimeout = (layer.statementTimeout != null) ? layer.statementTimeout : this.statementTimeout;
-		this.maxWaiting = (layer.maxWaiting != null) ? layer.maxWaiting : this.maxWaiting;
-		this.dataSourceProperties.putAll(layer.dataSourceProperties);
+	@SuppressWarnings("unchecked")
+	private static Map<Object, Object> mapOf(BeanWrapper bean, String name) {
+		return (Map<Object, Object>) Objects.requireNonNull(bean.getPropertyValue(name));
 	}
 
 }
