@@ -6,7 +6,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.regex.Pattern;
 
 import com.zaxxer.hikari.HikariConfig;
@@ -15,8 +14,6 @@ import io.routingpools.pool.JdbcUrls;
 import io.routingpools.pool.PoolDefinition;
 import io.routingpools.pool.PoolRole;
 import org.jspecify.annotations.Nullable;
-
-import org.springframework.boot.context.properties.PropertyMapper;
 
 /**
  * Resolves the bound properties into one {@link PoolDefinition} per pool (DESIGN section
@@ -58,6 +55,8 @@ final class PoolDefinitionsResolver {
 	private final RoutingPoolsProperties properties;
 
 	private final PoolProperties springDataSource;
+
+	private final HikariConfigMapper hikariMapper = new HikariConfigMapper(PoolProperties.class);
 
 	private final List<Problem> problems = new ArrayList<>();
 
@@ -160,38 +159,9 @@ final class PoolDefinitionsResolver {
 	}
 
 	private PoolDefinition definition(String name, PoolRole role, PoolProperties settings, int weight) {
-		HikariConfig hikari = new HikariConfig();
-		PropertyMapper map = PropertyMapper.get();
-		map.from(settings.getUrl()).to(hikari::setJdbcUrl);
-		map.from(settings.getUsername()).to(hikari::setUsername);
-		map.from(settings.getPassword()).to(hikari::setPassword);
-		map.from(settings.getDriverClassName()).to(hikari::setDriverClassName);
-		map.from(settings.getMaximumPoolSize()).to(hikari::setMaximumPoolSize);
-		map.from(settings.getMinimumIdle()).to(hikari::setMinimumIdle);
-		map.from(settings.getConnectionTimeout()).as(Duration::toMillis).to(hikari::setConnectionTimeout);
-		map.from(settings.getValidationTimeout()).as(Duration::toMillis).to(hikari::setValidationTimeout);
-		map.from(settings.getIdleTimeout()).as(Duration::toMillis).to(hikari::setIdleTimeout);
-		map.from(settings.getMaxLifetime()).as(Duration::toMillis).to(hikari::setMaxLifetime);
-		map.from(settings.getKeepaliveTime()).as(Duration::toMillis).to(hikari::setKeepaliveTime);
-		map.from(settings.getLeakDetectionThreshold()).as(Duration::toMillis).to(hikari::setLeakDetectionThreshold);
-		map.from(settings.getInitializationFailTimeout())
-			.as(Duration::toMillis)
-			.to(hikari::setInitializationFailTimeout);
-		map.from(settings.getAutoCommit()).to(hikari::setAutoCommit);
-		map.from(settings.getTransactionIsolation()).to(hikari::setTransactionIsolation);
-		map.from(settings.getConnectionInitSql()).to(hikari::setConnectionInitSql);
-		map.from(settings.getConnectionTestQuery()).to(hikari::setConnectionTestQuery);
-		map.from(settings.getSchema()).to(hikari::setSchema);
-		map.from(settings.getCatalog()).to(hikari::setCatalog);
-		map.from(settings.getIsolateInternalQueries()).to(hikari::setIsolateInternalQueries);
-		map.from(settings.getAllowPoolSuspension()).to(hikari::setAllowPoolSuspension);
-		map.from(settings.getRegisterMbeans()).to(hikari::setRegisterMbeans);
-		map.from(settings.getExceptionOverrideClassName()).to(hikari::setExceptionOverrideClassName);
-		Properties driverProperties = new Properties();
+		HikariConfig hikari = this.hikariMapper.toHikariConfig(settings);
 		// Sessions show their pool in pg_stat_activity unless the application names them.
-		driverProperties.setProperty(APPLICATION_NAME, name);
-		driverProperties.putAll(settings.getDataSourceProperties());
-		hikari.setDataSourceProperties(driverProperties);
+		hikari.getDataSourceProperties().putIfAbsent(APPLICATION_NAME, name);
 		hikari.setReadOnly(role == PoolRole.REPLICA);
 		Duration statementTimeout = firstNonNull(settings.getStatementTimeout(), Duration.ZERO);
 		int maxWaiting = firstNonNull(settings.getMaxWaiting(), 0);
