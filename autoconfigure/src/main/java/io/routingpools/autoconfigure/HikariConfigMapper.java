@@ -49,7 +49,7 @@ final class HikariConfigMapper {
 	 */
 	HikariConfigMapper(Class<? extends PoolProperties> settingsType) {
 		List<String> unmapped = new ArrayList<>();
-		for (PropertyDescriptor setting : PoolProperties.settingsOf(settingsType)) {
+		for (PropertyDescriptor setting : PoolSettings.of(settingsType)) {
 			if (!ROUTING_POOLS_SETTINGS.contains(setting.getName())) {
 				Copy copy = copy(setting);
 				if (copy != null) {

@@ -1,18 +1,10 @@
 package io.routingpools.autoconfigure;
 
-import java.beans.PropertyDescriptor;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 import org.jspecify.annotations.Nullable;
-
-import org.springframework.beans.BeanUtils;
-import org.springframework.beans.BeanWrapper;
-import org.springframework.beans.PropertyAccessorFactory;
 
 /**
  * Settings of one pool, as bound from {@code routing-pools.defaults},
@@ -371,45 +363,12 @@ public class PoolProperties {
 
 	/**
 	 * Merge settings: for each one, the first layer that sets it wins. Driver properties
-	 * are merged key by key with the same precedence. The merge goes over every setting
-	 * of this class as a JavaBean property, so a new setting needs no merging code.
+	 * are merged key by key with the same precedence.
 	 * @param layers the layers, most specific first
 	 * @return a new, merged instance
 	 */
 	public static PoolProperties layered(PoolProperties... layers) {
-		BeanWrapper merged = PropertyAccessorFactory.forBeanPropertyAccess(new PoolProperties());
-		for (int i = layers.length - 1; i >= 0; i--) {
-			BeanWrapper layer = PropertyAccessorFactory.forBeanPropertyAccess(layers[i]);
-			for (PropertyDescriptor setting : settingsOf(PoolProperties.class)) {
-				String name = setting.getName();
-				Object value = layer.getPropertyValue(name);
-				if (value instanceof Map<?, ?> entries) {
-					mapOf(merged, name).putAll(entries);
-				}
-				else if (value != null) {
-					merged.setPropertyValue(name, value);
-				}
-			}
-		}
-		return (PoolProperties) merged.getWrappedInstance();
-	}
-
-	/**
-	 * The settings of a settings class: its readable and writable JavaBean properties.
-	 * Reflection is acceptable here: settings are merged and mapped once per pool at
-	 * startup, never on the connection path.
-	 * @param type {@code PoolProperties} or a subclass
-	 * @return the settings, in a stable order
-	 */
-	static List<PropertyDescriptor> settingsOf(Class<? extends PoolProperties> type) {
-		return Arrays.stream(BeanUtils.getPropertyDescriptors(type))
-			.filter((property) -> property.getReadMethod() != null && property.getWriteMethod() != null)
-			.toList();
-	}
-
-	@SuppressWarnings("unchecked")
-	private static Map<Object, Object> mapOf(BeanWrapper bean, String name) {
-		return (Map<Object, Object>) Objects.requireNonNull(bean.getPropertyValue(name));
+		return PoolSettings.merge(layers);
 	}
 
 }
