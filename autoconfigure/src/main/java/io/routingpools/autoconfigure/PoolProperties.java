@@ -30,9 +30,22 @@ public class PoolProperties {
 	private @Nullable String password;
 
 	/**
+	 * Fully qualified name of a HikariCredentialsProvider that supplies the username and
+	 * password of each new connection, in place of username and password.
+	 */
+	private @Nullable String credentialsProviderClassName;
+
+	/**
 	 * Fully qualified name of the JDBC driver. Auto-detected from the URL by default.
 	 */
 	private @Nullable String driverClassName;
+
+	/**
+	 * Fully qualified name of a JDBC DataSource class that HikariCP creates and
+	 * configures from the driver properties, instead of connecting to the URL through the
+	 * driver.
+	 */
+	private @Nullable String dataSourceClassName;
 
 	/**
 	 * Maximum number of connections in the pool, in use or idle.
@@ -177,12 +190,28 @@ public class PoolProperties {
 		this.password = password;
 	}
 
+	public @Nullable String getCredentialsProviderClassName() {
+		return this.credentialsProviderClassName;
+	}
+
+	public void setCredentialsProviderClassName(@Nullable String credentialsProviderClassName) {
+		this.credentialsProviderClassName = credentialsProviderClassName;
+	}
+
 	public @Nullable String getDriverClassName() {
 		return this.driverClassName;
 	}
 
 	public void setDriverClassName(@Nullable String driverClassName) {
 		this.driverClassName = driverClassName;
+	}
+
+	public @Nullable String getDataSourceClassName() {
+		return this.dataSourceClassName;
+	}
+
+	public void setDataSourceClassName(@Nullable String dataSourceClassName) {
+		this.dataSourceClassName = dataSourceClassName;
 	}
 
 	public @Nullable Integer getMaximumPoolSize() {
