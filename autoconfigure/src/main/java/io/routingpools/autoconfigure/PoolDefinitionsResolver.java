@@ -127,6 +127,12 @@ final class PoolDefinitionsResolver {
 					"Declare one replica per host under " + PREFIX + "replicas");
 			return null;
 		}
+		// The primary's credentials, unless the replica (or defaults) gives its own. A
+		// credentials provider outranks a username in HikariCP: inherit it only by a
+		// replica without a username of its own.
+		if (replica.getUsername() == null && replica.getCredentialsProviderClassName() == null) {
+			replica.setCredentialsProviderClassName(primary.getCredentialsProviderClassName());
+		}
 		replica.setUsername(firstNonNull(replica.getUsername(), primary.getUsername()));
 		replica.setPassword(firstNonNull(replica.getPassword(), primary.getPassword()));
 		// A logical connection must look the same whichever pool it binds to.
