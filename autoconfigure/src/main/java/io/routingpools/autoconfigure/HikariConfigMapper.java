@@ -32,7 +32,9 @@ final class HikariConfigMapper {
 
 	/**
 	 * Settings HikariCP does not have, applied by {@link PoolDefinitionsResolver}: the
-	 * statement timeout and admission limit go to the pool definition.
+	 * statement timeout and admission limit go to the pool definition. (A replica's
+	 * {@code weight}, the other one, is a {@link ReplicaProperties} setting and never
+	 * reaches this mapper.)
 	 */
 	static final Set<String> ROUTING_POOLS_SETTINGS = Set.of("statementTimeout", "maxWaiting");
 

@@ -9,7 +9,10 @@ import org.jspecify.annotations.Nullable;
 /**
  * Settings of one pool, as bound from {@code routing-pools.defaults},
  * {@code routing-pools.primary}, {@code routing-pools.admin} or a replica. Every setting
- * is optional: an unset one is inherited (see {@link #layered(PoolProperties...)}).
+ * is optional: an unset one is inherited (see {@link #layered(PoolProperties...)}). Each
+ * is the HikariCP setting of the same name unless {@link HikariConfigMapper} says
+ * otherwise: supporting a new HikariCP setting takes one field here, with its javadoc
+ * (the IDE description), getter and setter, and nothing else.
  */
 public class PoolProperties {
 
