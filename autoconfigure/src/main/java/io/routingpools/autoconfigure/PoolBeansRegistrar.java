@@ -64,12 +64,12 @@ class PoolBeansRegistrar implements ImportBeanDefinitionRegistrar, EnvironmentAw
 	// validation, not a bean name clash, reports them.
 	private Set<String> poolNames() {
 		Set<String> names = new LinkedHashSet<>();
-		names.add(PoolDefinitionsFactory.PRIMARY);
+		names.add(PoolDefinitionsResolver.PRIMARY);
 		Binder.get(this.environment)
 			.bind("routing-pools.replicas", Bindable.mapOf(String.class, ReplicaProperties.class))
 			.map(Map::keySet)
 			.ifBound(names::addAll);
-		names.add(PoolDefinitionsFactory.ADMIN);
+		names.add(PoolDefinitionsResolver.ADMIN);
 		return names;
 	}
 

@@ -9,7 +9,10 @@ import org.jspecify.annotations.Nullable;
 /**
  * Settings of one pool, as bound from {@code routing-pools.defaults},
  * {@code routing-pools.primary}, {@code routing-pools.admin} or a replica. Every setting
- * is optional: an unset one is inherited (see {@link #layered(PoolProperties...)}).
+ * is optional: an unset one is inherited (see {@link #layered(PoolProperties...)}). Each
+ * is the HikariCP setting of the same name unless {@link HikariConfigMapper} says
+ * otherwise: supporting a new HikariCP setting takes one field here, with its javadoc
+ * (the IDE description), getter and setter, and nothing else.
  */
 public class PoolProperties {
 
@@ -30,9 +33,22 @@ public class PoolProperties {
 	private @Nullable String password;
 
 	/**
+	 * Fully qualified name of a HikariCredentialsProvider that supplies the username and
+	 * password of each new connection, in place of username and password.
+	 */
+	private @Nullable String credentialsProviderClassName;
+
+	/**
 	 * Fully qualified name of the JDBC driver. Auto-detected from the URL by default.
 	 */
 	private @Nullable String driverClassName;
+
+	/**
+	 * Fully qualified name of a JDBC DataSource class that HikariCP creates and
+	 * configures from the driver properties, instead of connecting to the URL through the
+	 * driver.
+	 */
+	private @Nullable String dataSourceClassName;
 
 	/**
 	 * Maximum number of connections in the pool, in use or idle.
@@ -177,12 +193,28 @@ public class PoolProperties {
 		this.password = password;
 	}
 
+	public @Nullable String getCredentialsProviderClassName() {
+		return this.credentialsProviderClassName;
+	}
+
+	public void setCredentialsProviderClassName(@Nullable String credentialsProviderClassName) {
+		this.credentialsProviderClassName = credentialsProviderClassName;
+	}
+
 	public @Nullable String getDriverClassName() {
 		return this.driverClassName;
 	}
 
 	public void setDriverClassName(@Nullable String driverClassName) {
 		this.driverClassName = driverClassName;
+	}
+
+	public @Nullable String getDataSourceClassName() {
+		return this.dataSourceClassName;
+	}
+
+	public void setDataSourceClassName(@Nullable String dataSourceClassName) {
+		this.dataSourceClassName = dataSourceClassName;
 	}
 
 	public @Nullable Integer getMaximumPoolSize() {
@@ -368,48 +400,7 @@ public class PoolProperties {
 	 * @return a new, merged instance
 	 */
 	public static PoolProperties layered(PoolProperties... layers) {
-		PoolProperties merged = new PoolProperties();
-		for (int i = layers.length - 1; i >= 0; i--) {
-			merged.overrideWith(layers[i]);
-		}
-		return merged;
-	}
-
-	private void overrideWith(PoolProperties layer) {
-
-		this.url = (layer.url != null) ? layer.url : this.url;
-		this.username = (layer.username != null) ? layer.username : this.username;
-		this.password = (layer.password != null) ? layer.password : this.password;
-		this.driverClassName = (layer.driverClassName != null) ? layer.driverClassName : this.driverClassName;
-		this.maximumPoolSize = (layer.maximumPoolSize != null) ? layer.maximumPoolSize : this.maximumPoolSize;
-		this.minimumIdle = (layer.minimumIdle != null) ? layer.minimumIdle : this.minimumIdle;
-		this.connectionTimeout = (layer.connectionTimeout != null) ? layer.connectionTimeout : this.connectionTimeout;
-		this.validationTimeout = (layer.validationTimeout != null) ? layer.validationTimeout : this.validationTimeout;
-		this.idleTimeout = (layer.idleTimeout != null) ? layer.idleTimeout : this.idleTimeout;
-		this.maxLifetime = (layer.maxLifetime != null) ? layer.maxLifetime : this.maxLifetime;
-		this.keepaliveTime = (layer.keepaliveTime != null) ? layer.keepaliveTime : this.keepaliveTime;
-		this.leakDetectionThreshold = (layer.leakDetectionThreshold != null) ? layer.leakDetectionThreshold
-				: this.leakDetectionThreshold;
-		this.initializationFailTimeout = (layer.initializationFailTimeout != null) ? layer.initializationFailTimeout
-				: this.initializationFailTimeout;
-		this.autoCommit = (layer.autoCommit != null) ? layer.autoCommit : this.autoCommit;
-		this.transactionIsolation = (layer.transactionIsolation != null) ? layer.transactionIsolation
-				: this.transactionIsolation;
-		this.connectionInitSql = (layer.connectionInitSql != null) ? layer.connectionInitSql : this.connectionInitSql;
-		this.connectionTestQuery = (layer.connectionTestQuery != null) ? layer.connectionTestQuery
-				: this.connectionTestQuery;
-		this.schema = (layer.schema != null) ? layer.schema : this.schema;
-		this.catalog = (layer.catalog != null) ? layer.catalog : this.catalog;
-		this.isolateInternalQueries = (layer.isolateInternalQueries != null) ? layer.isolateInternalQueries
-				: this.isolateInternalQueries;
-		this.allowPoolSuspension = (layer.allowPoolSuspension != null) ? layer.allowPoolSuspension
-				: this.allowPoolSuspension;
-		this.registerMbeans = (layer.registerMbeans != null) ? layer.registerMbeans : this.registerMbeans;
-		this.exceptionOverrideClassName = (layer.exceptionOverrideClassName != null) ? layer.exceptionOverrideClassName
-				: this.exceptionOverrideClassName;
-		this.statementTimeout = (layer.statementTimeout != null) ? layer.statementTimeout : this.statementTimeout;
-		this.maxWaiting = (layer.maxWaiting != null) ? layer.maxWaiting : this.maxWaiting;
-		this.dataSourceProperties.putAll(layer.dataSourceProperties);
+		return PoolSettings.merge(layers);
 	}
 
 }

@@ -1,12 +1,9 @@
 package io.routingpools.autoconfigure;
 
-import java.util.List;
-
 import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.routingpools.pool.NamedPools;
-import io.routingpools.pool.PoolDefinition;
 import io.routingpools.replica.LeastActiveLoadBalancer;
 import io.routingpools.replica.LoadBalancer;
 import io.routingpools.replica.RoundRobinLoadBalancer;
@@ -28,7 +25,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.flyway.autoconfigure.FlywayConfigurationCustomizer;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceProperties;
@@ -57,22 +53,9 @@ public final class RoutingPoolsAutoConfiguration {
 	@ConditionalOnMissingBean
 	NamedPools routingPoolsNamedPools(RoutingPoolsProperties properties, DataSourceProperties dataSourceProperties,
 			ObjectProvider<JdbcConnectionDetails> connectionDetails, Environment environment) {
-		PoolProperties springHikari = Binder.get(environment)
-			.bind("spring.datasource.hikari", PoolProperties.class)
-			.orElseGet(PoolProperties::new);
-		ConnectionDefaults defaults = connectionDefaults(dataSourceProperties, connectionDetails.getIfUnique());
-		List<PoolDefinition> definitions = new PoolDefinitionsFactory(properties, springHikari, defaults).create();
-		return NamedPools.start(definitions);
-	}
-
-	private static ConnectionDefaults connectionDefaults(DataSourceProperties properties,
-			@Nullable JdbcConnectionDetails details) {
-		if (details != null) {
-			return new ConnectionDefaults(details.getJdbcUrl(), details.getUsername(), details.getPassword(),
-					details.getDriverClassName());
-		}
-		return new ConnectionDefaults(properties.getUrl(), properties.getUsername(), properties.getPassword(),
-				properties.getDriverClassName());
+		PoolProperties springDataSource = SpringDataSourceSettings.of(environment, dataSourceProperties,
+				connectionDetails.getIfUnique());
+		return NamedPools.start(new PoolDefinitionsResolver(properties, springDataSource).resolve());
 	}
 
 	@Bean

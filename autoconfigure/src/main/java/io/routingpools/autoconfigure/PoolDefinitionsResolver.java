@@ -6,7 +6,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.regex.Pattern;
 
 import com.zaxxer.hikari.HikariConfig;
@@ -16,15 +15,13 @@ import io.routingpools.pool.PoolDefinition;
 import io.routingpools.pool.PoolRole;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.boot.context.properties.PropertyMapper;
-
 /**
- * Turns the bound properties into one {@link PoolDefinition} per pool (DESIGN section 3):
- * resolves inheritance (the pool's own value, then {@code routing-pools.defaults}, then
- * for the primary {@code spring.datasource.hikari.*} and the connection defaults),
- * applies each role's built-in defaults, and refuses configurations that cannot work.
+ * Resolves the bound properties into one {@link PoolDefinition} per pool (DESIGN section
+ * 3): inheritance (the pool's own value, then {@code routing-pools.defaults}, then for
+ * the primary {@link SpringDataSourceSettings Spring Boot's settings}), each role's
+ * built-in defaults, and a refusal of configurations that cannot work.
  */
-final class PoolDefinitionsFactory {
+final class PoolDefinitionsResolver {
 
 	static final String PRIMARY = "primary";
 
@@ -57,24 +54,21 @@ final class PoolDefinitionsFactory {
 
 	private final RoutingPoolsProperties properties;
 
-	private final PoolProperties springHikari;
+	private final PoolProperties springDataSource;
 
-	private final ConnectionDefaults connectionDefaults;
+	private final HikariConfigMapper hikariMapper = new HikariConfigMapper(PoolProperties.class);
 
 	private final List<Problem> problems = new ArrayList<>();
 
 	/**
-	 * Create a factory.
+	 * Create a resolver.
 	 * @param properties the bound {@code routing-pools} properties
-	 * @param springHikari {@code spring.datasource.hikari.*}, inherited by the primary
-	 * only
-	 * @param connectionDefaults where the primary is when routing-pools does not say
+	 * @param springDataSource {@link SpringDataSourceSettings Spring Boot's settings},
+	 * inherited by the primary only
 	 */
-	PoolDefinitionsFactory(RoutingPoolsProperties properties, PoolProperties springHikari,
-			ConnectionDefaults connectionDefaults) {
+	PoolDefinitionsResolver(RoutingPoolsProperties properties, PoolProperties springDataSource) {
 		this.properties = properties;
-		this.springHikari = springHikari;
-		this.connectionDefaults = connectionDefaults;
+		this.springDataSource = springDataSource;
 	}
 
 	/**
@@ -82,7 +76,7 @@ final class PoolDefinitionsFactory {
 	 * @return primary first, then the replicas in declaration order, then admin
 	 * @throws InvalidRoutingPoolsConfigurationException listing every problem found
 	 */
-	List<PoolDefinition> create() {
+	List<PoolDefinition> resolve() {
 		checkLayer("defaults", this.properties.getDefaults());
 		checkLayer(PRIMARY, this.properties.getPrimary());
 		checkLayer(ADMIN, this.properties.getAdmin());
@@ -94,12 +88,7 @@ final class PoolDefinitionsFactory {
 		checkAtLeast("routing.fallback-max-concurrency", this.properties.getRouting().getFallbackMaxConcurrency(), 0);
 
 		PoolProperties primary = PoolProperties.layered(this.properties.getPrimary(), this.properties.getDefaults(),
-				this.springHikari);
-		primary.setUrl(firstNonNull(primary.getUrl(), this.connectionDefaults.url()));
-		primary.setUsername(firstNonNull(primary.getUsername(), this.connectionDefaults.username()));
-		primary.setPassword(firstNonNull(primary.getPassword(), this.connectionDefaults.password()));
-		primary
-			.setDriverClassName(firstNonNull(primary.getDriverClassName(), this.connectionDefaults.driverClassName()));
+				this.springDataSource);
 		if (primary.getUrl() == null) {
 			problem("primary.url", null,
 					"there is no primary database: neither routing-pools.primary.url nor spring.datasource.url is set, "
@@ -138,6 +127,12 @@ final class PoolDefinitionsFactory {
 					"Declare one replica per host under " + PREFIX + "replicas");
 			return null;
 		}
+		// The primary's credentials, unless the replica (or defaults) gives its own. A
+		// credentials provider outranks a username in HikariCP: inherit it only by a
+		// replica without a username of its own.
+		if (replica.getUsername() == null && replica.getCredentialsProviderClassName() == null) {
+			replica.setCredentialsProviderClassName(primary.getCredentialsProviderClassName());
+		}
 		replica.setUsername(firstNonNull(replica.getUsername(), primary.getUsername()));
 		replica.setPassword(firstNonNull(replica.getPassword(), primary.getPassword()));
 		// A logical connection must look the same whichever pool it binds to.
@@ -170,38 +165,9 @@ final class PoolDefinitionsFactory {
 	}
 
 	private PoolDefinition definition(String name, PoolRole role, PoolProperties settings, int weight) {
-		HikariConfig hikari = new HikariConfig();
-		PropertyMapper map = PropertyMapper.get();
-		map.from(settings.getUrl()).to(hikari::setJdbcUrl);
-		map.from(settings.getUsername()).to(hikari::setUsername);
-		map.from(settings.getPassword()).to(hikari::setPassword);
-		map.from(settings.getDriverClassName()).to(hikari::setDriverClassName);
-		map.from(settings.getMaximumPoolSize()).to(hikari::setMaximumPoolSize);
-		map.from(settings.getMinimumIdle()).to(hikari::setMinimumIdle);
-		map.from(settings.getConnectionTimeout()).as(Duration::toMillis).to(hikari::setConnectionTimeout);
-		map.from(settings.getValidationTimeout()).as(Duration::toMillis).to(hikari::setValidationTimeout);
-		map.from(settings.getIdleTimeout()).as(Duration::toMillis).to(hikari::setIdleTimeout);
-		map.from(settings.getMaxLifetime()).as(Duration::toMillis).to(hikari::setMaxLifetime);
-		map.from(settings.getKeepaliveTime()).as(Duration::toMillis).to(hikari::setKeepaliveTime);
-		map.from(settings.getLeakDetectionThreshold()).as(Duration::toMillis).to(hikari::setLeakDetectionThreshold);
-		map.from(settings.getInitializationFailTimeout())
-			.as(Duration::toMillis)
-			.to(hikari::setInitializationFailTimeout);
-		map.from(settings.getAutoCommit()).to(hikari::setAutoCommit);
-		map.from(settings.getTransactionIsolation()).to(hikari::setTransactionIsolation);
-		map.from(settings.getConnectionInitSql()).to(hikari::setConnectionInitSql);
-		map.from(settings.getConnectionTestQuery()).to(hikari::setConnectionTestQuery);
-		map.from(settings.getSchema()).to(hikari::setSchema);
-		map.from(settings.getCatalog()).to(hikari::setCatalog);
-		map.from(settings.getIsolateInternalQueries()).to(hikari::setIsolateInternalQueries);
-		map.from(settings.getAllowPoolSuspension()).to(hikari::setAllowPoolSuspension);
-		map.from(settings.getRegisterMbeans()).to(hikari::setRegisterMbeans);
-		map.from(settings.getExceptionOverrideClassName()).to(hikari::setExceptionOverrideClassName);
-		Properties driverProperties = new Properties();
+		HikariConfig hikari = this.hikariMapper.toHikariConfig(settings);
 		// Sessions show their pool in pg_stat_activity unless the application names them.
-		driverProperties.setProperty(APPLICATION_NAME, name);
-		driverProperties.putAll(settings.getDataSourceProperties());
-		hikari.setDataSourceProperties(driverProperties);
+		hikari.getDataSourceProperties().putIfAbsent(APPLICATION_NAME, name);
 		hikari.setReadOnly(role == PoolRole.REPLICA);
 		Duration statementTimeout = firstNonNull(settings.getStatementTimeout(), Duration.ZERO);
 		int maxWaiting = firstNonNull(settings.getMaxWaiting(), 0);
