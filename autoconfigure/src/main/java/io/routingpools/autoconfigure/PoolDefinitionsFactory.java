@@ -284,7 +284,12 @@ final class PoolDefinitionsFactory {
 		this.problems.add(new Problem(PREFIX + property, (value != null) ? value : "(none)", reason, action));
 	}
 
-	private static <T> T firstNonNull(@Nullable T value, @Nullable T fallback) {
+	private static <T> T firstNonNull(@Nullable T value, T fallback) {
+		return (value != null) ? value : fallback;
+	}
+
+	// Connection settings that may stay unset: String arguments pick this overload.
+	private static @Nullable String firstNonNull(@Nullable String value, @Nullable String fallback) {
 		return (value != null) ? value : fallback;
 	}
 

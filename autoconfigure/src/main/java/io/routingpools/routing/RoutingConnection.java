@@ -93,16 +93,24 @@ final class RoutingConnection implements Connection {
 		this.route = route;
 	}
 
+	// The route is set whenever the physical connection is.
+	private static Route requireBound(@Nullable Route route) {
+		if (route == null) {
+			throw new IllegalStateException("Not bound to a pool");
+		}
+		return route;
+	}
+
 	private Connection physical() throws SQLException {
 		Connection connection = this.physical;
 		if (connection != null) {
 			String explicit = PoolRouting.currentPool();
-			if (explicit == null || explicit.equals(this.route.pool().name())) {
+			if (explicit == null || explicit.equals(requireBound(this.route).pool().name())) {
 				return connection;
 			}
 			if (!this.autoCommit || !isFree()) {
 				throw new SQLException("Pool '" + explicit + "' was requested (@UsePool or PoolRouting) inside a "
-						+ "transaction already bound to pool '" + this.route.pool().name()
+						+ "transaction already bound to pool '" + requireBound(this.route).pool().name()
 						+ "'; start a new transaction (for example with REQUIRES_NEW) to use another pool");
 			}
 			release();
@@ -127,9 +135,9 @@ final class RoutingConnection implements Connection {
 	private boolean boundPoolServes(boolean readOnly) {
 		String explicit = PoolRouting.currentPool();
 		if (explicit != null) {
-			return explicit.equals(this.route.pool().name());
+			return explicit.equals(requireBound(this.route).pool().name());
 		}
-		return readOnly || this.route.pool().role() != PoolRole.REPLICA;
+		return readOnly || requireBound(this.route).pool().role() != PoolRole.REPLICA;
 	}
 
 	private Connection bind() throws SQLException {
@@ -142,7 +150,7 @@ final class RoutingConnection implements Connection {
 			applyState(connection);
 		}
 		catch (SQLException | RuntimeException ex) {
-			Route failed = this.route;
+			Route failed = requireBound(this.route);
 			this.route = null;
 			this.source.router().released(failed);
 			connection.close();
@@ -156,7 +164,7 @@ final class RoutingConnection implements Connection {
 	// changed),
 	// so only the differences cost a call.
 	private void applyState(Connection connection) throws SQLException {
-		NamedPool pool = this.route.pool();
+		NamedPool pool = requireBound(this.route).pool();
 		if (pool.autoCommitByDefault() != this.autoCommit) {
 			connection.setAutoCommit(this.autoCommit);
 		}
@@ -236,7 +244,7 @@ final class RoutingConnection implements Connection {
 				connection.close();
 			}
 			finally {
-				this.source.router().released(released);
+				this.source.router().released(requireBound(released));
 			}
 		}
 	}
@@ -676,9 +684,10 @@ final class RoutingConnection implements Connection {
 				connection.abort(executor);
 			}
 			finally {
+				Route route = requireBound(aborted);
 				// HikariCP's abort does not give the slot back: evict the connection.
-				aborted.pool().dataSource().evictConnection(connection);
-				this.source.router().released(aborted);
+				route.pool().dataSource().evictConnection(connection);
+				this.source.router().released(route);
 			}
 		}
 	}
