@@ -13,6 +13,7 @@ import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.Modifier;
 import javax.lang.model.element.TypeElement;
+import javax.lang.model.element.VariableElement;
 import javax.lang.model.type.TypeMirror;
 import javax.lang.model.util.ElementFilter;
 import javax.lang.model.util.Elements;
@@ -41,7 +42,7 @@ import com.sun.source.util.JavacTask;
  * java JdbcDelegationGenerator.java SOURCE_DIR OUTPUT_DIR CLASSPATH SPEC...
  * SPEC = ROOT_CLASS,INTERFACE,GENERATED_SIMPLE_NAME,TARGET
  * </pre>
- * where TARGET is {@code delegate} (the root's field, cast to the interface) or another
+ * where TARGET is {@code delegate} (the root's field, cast to the interface if needed) or another
  * expression of the root that yields the object to delegate to, such as
  * {@code physical()}.
  */
@@ -87,7 +88,7 @@ public final class JdbcDelegationGenerator {
 		TypeElement root = require(rootName);
 		TypeElement jdbc = require(interfaceName);
 		String pkg = this.elements.getPackageOf(root).getQualifiedName().toString();
-		String delegate = "delegate".equals(target) ? "((" + interfaceName + ") this.delegate)" : target;
+		String delegate = "delegate".equals(target) ? delegateField(root, jdbc) : target;
 		StringBuilder code = new StringBuilder();
 		code.append("package ").append(pkg).append(";\n\n");
 		code.append("/**\n * Plain delegation for {@link ").append(root.getSimpleName())
@@ -117,6 +118,17 @@ public final class JdbcDelegationGenerator {
 		try (Writer writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
 			writer.write(code.toString());
 		}
+	}
+
+	// The root's delegate field, cast to the interface where it is declared as a supertype.
+	private String delegateField(TypeElement root, TypeElement jdbc) {
+		VariableElement field = ElementFilter.fieldsIn(this.elements.getAllMembers(root))
+			.stream()
+			.filter((candidate) -> candidate.getSimpleName().contentEquals("delegate"))
+			.findFirst()
+			.orElseThrow(() -> new IllegalArgumentException(root + " has no field named delegate"));
+		return this.types.isSameType(this.types.erasure(field.asType()), this.types.erasure(jdbc.asType()))
+				? "this.delegate" : "((" + jdbc.getQualifiedName() + ") this.delegate)";
 	}
 
 	private TypeElement require(String name) {

@@ -1,5 +1,7 @@
 package io.routingpools.autoconfigure;
 
+import java.io.Serial;
+import java.io.Serializable;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -9,6 +11,11 @@ import java.util.stream.Collectors;
  */
 public class InvalidRoutingPoolsConfigurationException extends RuntimeException {
 
+	@Serial
+	private static final long serialVersionUID = 1L;
+
+	// List.copyOf returns a serializable list; javac only sees the List interface.
+	@SuppressWarnings("serial")
 	private final List<Problem> problems;
 
 	InvalidRoutingPoolsConfigurationException(List<Problem> problems) {
@@ -33,7 +40,7 @@ public class InvalidRoutingPoolsConfigurationException extends RuntimeException 
 	 * @param reason what is wrong
 	 * @param action how to fix it
 	 */
-	public record Problem(String property, String value, String reason, String action) {
+	public record Problem(String property, String value, String reason, String action) implements Serializable {
 
 		@Override
 		public String toString() {

@@ -5,18 +5,16 @@ import java.util.Map;
 import java.util.Set;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.routingpools.pool.NamedPool;
 import io.routingpools.pool.NamedPools;
-import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.BeanFactory;
-import org.springframework.beans.factory.BeanFactoryAware;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.support.AutowireCandidateQualifier;
 import org.springframework.beans.factory.support.BeanDefinitionRegistry;
 import org.springframework.beans.factory.support.RootBeanDefinition;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
-import org.springframework.context.EnvironmentAware;
 import org.springframework.context.annotation.ImportBeanDefinitionRegistrar;
 import org.springframework.core.env.Environment;
 import org.springframework.core.type.AnnotationMetadata;
@@ -29,35 +27,40 @@ import org.springframework.core.type.AnnotationMetadata;
  * plain {@code DataSource}. The pools themselves are owned (started and closed) by the
  * {@link NamedPools} bean.
  */
-class PoolBeansRegistrar implements ImportBeanDefinitionRegistrar, EnvironmentAware, BeanFactoryAware {
+class PoolBeansRegistrar implements ImportBeanDefinitionRegistrar {
 
 	static final String BEAN_NAME_PREFIX = "routingPools.";
 
-	private @Nullable Environment environment;
+	private final Environment environment;
 
-	private @Nullable BeanFactory beanFactory;
+	private final BeanFactory beanFactory;
 
-	@Override
-	public void setEnvironment(Environment environment) {
+	// Constructor injection (supported for registrars) rather than the Aware callbacks:
+	// the fields are set before use and never null.
+	PoolBeansRegistrar(Environment environment, BeanFactory beanFactory) {
 		this.environment = environment;
-	}
-
-	@Override
-	public void setBeanFactory(BeanFactory beanFactory) {
 		this.beanFactory = beanFactory;
 	}
 
 	@Override
 	public void registerBeanDefinitions(AnnotationMetadata metadata, BeanDefinitionRegistry registry) {
 		for (String pool : poolNames()) {
-			BeanFactory factory = this.beanFactory;
 			RootBeanDefinition definition = new RootBeanDefinition(HikariDataSource.class,
-					() -> factory.getBean(NamedPools.class).find(pool).dataSource());
+					() -> dataSource(this.beanFactory.getBean(NamedPools.class), pool));
 			definition.setDefaultCandidate(false);
 			definition.addQualifier(new AutowireCandidateQualifier(Qualifier.class, pool));
 			definition.setDestroyMethodName("");
 			registry.registerBeanDefinition(BEAN_NAME_PREFIX + pool, definition);
 		}
+	}
+
+	// An application's own NamedPools bean may lack a pool that the properties name.
+	private static HikariDataSource dataSource(NamedPools pools, String name) {
+		NamedPool pool = pools.find(name);
+		if (pool == null) {
+			throw new IllegalStateException("No pool named '" + name + "' among " + pools.names());
+		}
+		return pool.dataSource();
 	}
 
 	// Names are validated when the pools start; duplicates are dropped here so that the

@@ -250,7 +250,12 @@ final class PoolDefinitionsResolver {
 		this.problems.add(new Problem(PREFIX + property, (value != null) ? value : "(none)", reason, action));
 	}
 
-	private static <T> T firstNonNull(@Nullable T value, @Nullable T fallback) {
+	private static <T> T firstNonNull(@Nullable T value, T fallback) {
+		return (value != null) ? value : fallback;
+	}
+
+	// Connection settings that may stay unset: String arguments pick this overload.
+	private static @Nullable String firstNonNull(@Nullable String value, @Nullable String fallback) {
 		return (value != null) ? value : fallback;
 	}
 

@@ -12,6 +12,9 @@ import org.springframework.core.Ordered;
  * Advises beans whose methods or classes carry {@link UsePool}. Ordered ahead of Spring's
  * transaction advisor so that the route is in place when the transaction begins.
  */
+// Serializable only through AbstractPointcutAdvisor, and never serialized: like Spring's
+// own annotation advisors, its pointcut and interceptor are not serializable.
+@SuppressWarnings("serial")
 public final class UsePoolAdvisor extends AbstractPointcutAdvisor {
 
 	/** Order of this advisor: just ahead of the default transaction advisor. */

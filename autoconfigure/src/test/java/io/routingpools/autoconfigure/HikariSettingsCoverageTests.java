@@ -392,6 +392,8 @@ class HikariSettingsCoverageTests {
 
 	public static class OtherPostgresDataSource extends PGSimpleDataSource {
 
+		private static final long serialVersionUID = 1L;
+
 	}
 
 	public static class EvictAsHikariDecides implements SQLExceptionOverride {

@@ -15,6 +15,7 @@ import java.util.Set;
 
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tukaani.xz.XZInputStream;
@@ -28,7 +29,7 @@ final class PostgresBinaries {
 
 	private static final Logger log = LoggerFactory.getLogger(PostgresBinaries.class);
 
-	private static PostgresBinaries instance;
+	private static @Nullable PostgresBinaries instance;
 
 	private final Path home;
 
@@ -129,8 +130,8 @@ final class PostgresBinaries {
 	 * Creates missing directories below {@code home} with mode 755 (temporary directories
 	 * start as 700).
 	 */
-	private static void createDirectories(Path home, Path dir) throws IOException {
-		if (dir.equals(home) || Files.isDirectory(dir)) {
+	private static void createDirectories(Path home, @Nullable Path dir) throws IOException {
+		if (dir == null || dir.equals(home) || Files.isDirectory(dir)) {
 			return;
 		}
 		createDirectories(home, dir.getParent());

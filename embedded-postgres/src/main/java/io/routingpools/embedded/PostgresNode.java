@@ -21,6 +21,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,7 +70,7 @@ public final class PostgresNode {
 	 * The running server, or {@code null}. Guarded by {@code this}, like the fields
 	 * below.
 	 */
-	private Process postmaster;
+	private @Nullable Process postmaster;
 
 	/** Where the log output of the latest launch starts. */
 	private long launchLogOffset;
@@ -132,7 +133,7 @@ public final class PostgresNode {
 	 */
 	public synchronized void kill() {
 		if (isRunning()) {
-			Unchecked.run("kill " + name, () -> ProcessTree.kill(postmaster, TIMEOUT));
+			Unchecked.run("kill " + name, () -> ProcessTree.kill(launched(), TIMEOUT));
 			log.debug("Killed {}", this);
 		}
 		postmaster = null;
@@ -146,9 +147,9 @@ public final class PostgresNode {
 	 * @throws IllegalStateException if the node is not running
 	 */
 	public synchronized void suspend() {
-		requireRunning();
+		Process running = requireRunning();
 		if (!suspended) {
-			Unchecked.run("suspend " + name, () -> ProcessTree.suspend(postmaster.toHandle()));
+			Unchecked.run("suspend " + name, () -> ProcessTree.suspend(running.toHandle()));
 			suspended = true;
 		}
 	}
@@ -158,7 +159,7 @@ public final class PostgresNode {
 	 */
 	public synchronized void resume() {
 		if (suspended && isRunning()) {
-			Unchecked.run("resume " + name, () -> ProcessTree.resume(postmaster.toHandle()));
+			Unchecked.run("resume " + name, () -> ProcessTree.resume(launched().toHandle()));
 		}
 		suspended = false;
 	}
@@ -348,14 +349,15 @@ public final class PostgresNode {
 
 	/** Fast shutdown; falls back to {@link #kill()} if that takes too long. */
 	private void stop() throws Exception {
+		Process running = launched();
 		if (suspended) {
-			ProcessTree.resume(postmaster.toHandle());
+			ProcessTree.resume(running.toHandle());
 			suspended = false;
 		}
-		ProcessTree.interrupt(postmaster.toHandle());
-		if (!postmaster.waitFor(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+		ProcessTree.interrupt(running.toHandle());
+		if (!running.waitFor(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
 			log.warn("{} did not shut down within {}, killing it", this, TIMEOUT);
-			ProcessTree.kill(postmaster, TIMEOUT);
+			ProcessTree.kill(running, TIMEOUT);
 		}
 		postmaster = null;
 	}
@@ -365,17 +367,18 @@ public final class PostgresNode {
 	 * @return {@code false} if it exited because its port was taken
 	 */
 	private boolean awaitReady() throws Exception {
+		Process launched = launched();
 		long deadline = System.nanoTime() + TIMEOUT.toNanos();
-		while (!readyInPidFile()) {
-			if (postmaster.waitFor(10, TimeUnit.MILLISECONDS)) {
+		while (!readyInPidFile(launched)) {
+			if (launched.waitFor(10, TimeUnit.MILLISECONDS)) {
 				if (logSinceLaunch().contains("Address already in use")) {
 					return false;
 				}
-				throw new IllegalStateException(name + " exited with code " + postmaster.exitValue()
+				throw new IllegalStateException(name + " exited with code " + launched.exitValue()
 						+ " while starting:\n" + ProcessLauncher.tail(logFile));
 			}
 			if (System.nanoTime() - deadline > 0) {
-				ProcessTree.kill(postmaster, TIMEOUT);
+				ProcessTree.kill(launched, TIMEOUT);
 				throw new IllegalStateException(
 						name + " did not accept connections within " + TIMEOUT + ":\n" + ProcessLauncher.tail(logFile));
 			}
@@ -387,7 +390,7 @@ public final class PostgresNode {
 	 * Line 1 of postmaster.pid is the PID, line 8 the status, "ready" once connections
 	 * are accepted.
 	 */
-	private boolean readyInPidFile() throws IOException {
+	private boolean readyInPidFile(Process launched) throws IOException {
 		List<String> lines;
 		try {
 			lines = Files.readAllLines(dataDirectory.resolve("postmaster.pid"));
@@ -395,7 +398,7 @@ public final class PostgresNode {
 		catch (NoSuchFileException e) {
 			return false;
 		}
-		return lines.size() >= 8 && lines.get(0).trim().equals(Long.toString(postmaster.pid()))
+		return lines.size() >= 8 && lines.get(0).trim().equals(Long.toString(launched.pid()))
 				&& lines.get(7).trim().equals("ready");
 	}
 
@@ -414,10 +417,20 @@ public final class PostgresNode {
 		}
 	}
 
-	private void requireRunning() {
+	private Process requireRunning() {
 		if (!isRunning()) {
 			throw new IllegalStateException(name + " is not running");
 		}
+		return launched();
+	}
+
+	/** The server process of the latest launch, until it is killed or stopped. */
+	private Process launched() {
+		Process launched = postmaster;
+		if (launched == null) {
+			throw new IllegalStateException(name + " has not been launched");
+		}
+		return launched;
 	}
 
 	private void requireReplica(String action) {
@@ -433,7 +446,7 @@ public final class PostgresNode {
 	}
 
 	/** The first column of the first row as text, or {@code null} without rows. */
-	private static String query(Connection connection, String sql) throws SQLException {
+	private static @Nullable String query(Connection connection, String sql) throws SQLException {
 		try (Statement statement = connection.createStatement(); ResultSet row = statement.executeQuery(sql)) {
 			return row.next() ? row.getString(1) : null;
 		}

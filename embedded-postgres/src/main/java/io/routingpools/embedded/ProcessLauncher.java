@@ -18,6 +18,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,12 +35,12 @@ final class ProcessLauncher {
 
 	private static final int TAIL_LINES = 30;
 
-	private static ProcessLauncher instance;
+	private static @Nullable ProcessLauncher instance;
 
 	private final List<String> prefix;
 
 	/** The user the servers run as when the JVM runs as root, otherwise {@code null}. */
-	private final ServerUser serverUser;
+	private final @Nullable ServerUser serverUser;
 
 	/*
 	 * The parent-death signal fires when the thread that started the process ends, so
@@ -54,7 +55,7 @@ final class ProcessLauncher {
 	private record ServerUser(int uid, int gid) {
 	}
 
-	private ProcessLauncher(List<String> prefix, ServerUser serverUser) {
+	private ProcessLauncher(List<String> prefix, @Nullable ServerUser serverUser) {
 		this.prefix = prefix;
 		this.serverUser = serverUser;
 	}

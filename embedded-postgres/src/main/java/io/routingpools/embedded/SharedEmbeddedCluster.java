@@ -1,5 +1,7 @@
 package io.routingpools.embedded;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The one cluster, a primary and two replicas, that all tests of a JVM share: started on
  * first use and closed when the JUnit run ends ({@link EmbeddedClusterExtension}) or else
@@ -13,7 +15,7 @@ package io.routingpools.embedded;
  */
 public final class SharedEmbeddedCluster {
 
-	private static EmbeddedPostgresCluster cluster;
+	private static @Nullable EmbeddedPostgresCluster cluster;
 
 	private SharedEmbeddedCluster() {
 	}
