@@ -12,9 +12,13 @@ import org.jspecify.annotations.Nullable;
 /**
  * The settings half of a logical connection. While it is not bound, a logical connection
  * only records auto-commit, read-only, isolation, catalog, schema, holdability, type map
- * and client info; it replays them on each physical connection it binds. A physical
- * connection fresh from its pool has the pool's defaults (HikariCP resets what changed),
- * so only the differences cost a call.
+ * and client info; it replays them on each physical connection it binds. Only the
+ * differences from the pool's settings cost a call for auto-commit, read-only and
+ * isolation, which HikariCP resets when a connection returns to its pool. Catalog,
+ * schema, holdability, type map and client info are replayed whenever the application set
+ * them; HikariCP does not reset all of them (client info, type map, holdability, and the
+ * schema of a pool that configures none), so, as with plain HikariCP, they stay on the
+ * physical connection after it returns.
  */
 abstract class RecordingConnection implements Connection {
 

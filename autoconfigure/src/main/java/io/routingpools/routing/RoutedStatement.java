@@ -22,16 +22,17 @@ abstract class RoutedStatement implements Statement {
 
 	final Statement delegate;
 
+	// The binding this statement belongs to: closing it counts only while that binding
+	// lasts.
+	private final int binding;
+
 	// Whether the connection still counts this statement as open.
 	private boolean counted = true;
-
-	// The last result set handed out, so that getResultSet() returns the same object
-	// again.
-	private @Nullable RoutedResultSet resultSet;
 
 	RoutedStatement(RoutingConnection connection, Statement delegate) {
 		this.connection = connection;
 		this.delegate = delegate;
+		this.binding = connection.binding();
 	}
 
 	final SQLException failed(SQLException ex) {
@@ -71,7 +72,7 @@ abstract class RoutedStatement implements Statement {
 	private void uncount() {
 		if (this.counted) {
 			this.counted = false;
-			this.connection.statementClosed();
+			this.connection.statementClosed(this.binding);
 		}
 	}
 

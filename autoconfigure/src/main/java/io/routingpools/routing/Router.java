@@ -23,8 +23,11 @@ import org.jspecify.annotations.Nullable;
  */
 public final class Router {
 
-	/** SQLSTATE {@code undefined_object}: an explicit route names no pool. */
-	static final String UNDEFINED_OBJECT = "42704";
+	/**
+	 * SQLSTATE {@code invalid_catalog_name}: an explicit route names no pool, as a
+	 * connection naming no database. (Class 42 would make Spring blame the SQL.)
+	 */
+	static final String NO_SUCH_POOL = "3D000";
 
 	private static final RouteReason[] REASONS = RouteReason.values();
 
@@ -71,7 +74,7 @@ public final class Router {
 	 * @param logical the connection being bound; receives the route
 	 * @return a physical connection from the chosen pool
 	 * @throws SQLException if no pool could provide a connection: the pool's own error,
-	 * {@code 42704} for an unknown pool name, {@code 53300} for a saturated pool, or
+	 * {@code 3D000} for an unknown pool name, {@code 53300} for a saturated pool, or
 	 * {@code 08001} when no replica could serve a read and fallback is not allowed
 	 */
 	Connection acquire(Binding logical) throws SQLException {
@@ -115,7 +118,7 @@ public final class Router {
 		if (pool == null) {
 			throw new SQLException(
 					"No pool named '" + name + "' (@UsePool or PoolRouting); the pools are " + this.pools.names(),
-					UNDEFINED_OBJECT);
+					NO_SUCH_POOL);
 		}
 		return pool;
 	}

@@ -40,6 +40,12 @@ abstract class RoutingConnection extends RecordingConnection implements Binding 
 	 */
 	static final String ACTIVE_SQL_TRANSACTION = "25001";
 
+	/**
+	 * SQLSTATE {@code no_active_sql_transaction}, as pgjdbc reports commit in
+	 * auto-commit.
+	 */
+	static final String NO_ACTIVE_SQL_TRANSACTION = "25P01";
+
 	private static final Log logger = LogFactory.getLog(RoutingConnection.class);
 
 	private @Nullable Connection physical;
@@ -47,6 +53,10 @@ abstract class RoutingConnection extends RecordingConnection implements Binding 
 	private @Nullable Route route;
 
 	private boolean closed;
+
+	// Counts bindings, so that a statement of an earlier binding (closed with it) is not
+	// counted as closed again in the current one.
+	private int binding;
 
 	private int openStatements;
 
@@ -110,6 +120,7 @@ abstract class RoutingConnection extends RecordingConnection implements Binding 
 			throw ex;
 		}
 		this.physical = connection;
+		this.binding++;
 		return connection;
 	}
 
@@ -194,8 +205,17 @@ abstract class RoutingConnection extends RecordingConnection implements Binding 
 		return WrongNodeErrors.enrich(ex, current);
 	}
 
-	void statementClosed() {
-		if (this.openStatements > 0) {
+	int binding() {
+		return this.binding;
+	}
+
+	/**
+	 * A statement was closed.
+	 * @param binding the binding it was created in; its own statements were closed with
+	 * it
+	 */
+	void statementClosed(int binding) {
+		if (binding == this.binding && this.openStatements > 0) {
 			this.openStatements--;
 		}
 	}
@@ -298,7 +318,7 @@ abstract class RoutingConnection extends RecordingConnection implements Binding 
 
 	private void checkManualCommit(String operation) throws SQLException {
 		if (this.autoCommit) {
-			throw new SQLException("Cannot " + operation + " when autoCommit is enabled", "25000");
+			throw new SQLException("Cannot " + operation + " when autoCommit is enabled", NO_ACTIVE_SQL_TRANSACTION);
 		}
 	}
 

@@ -24,6 +24,11 @@ final class WrongNodeErrors {
 		SQLException enriched = (ex instanceof BatchUpdateException batch) ? new BatchUpdateException(message,
 				ex.getSQLState(), ex.getErrorCode(), batch.getLargeUpdateCounts(), ex)
 				: new SQLException(message, ex.getSQLState(), ex.getErrorCode(), ex);
+		// The driver chains the other errors of a batch ("Call getNextException ...").
+		SQLException next = ex.getNextException();
+		if (next != null) {
+			enriched.setNextException(next);
+		}
 		return enriched;
 	}
 

@@ -107,7 +107,7 @@ class RouterTests {
 			.isThrownBy(() -> PoolRouting.call("reporting", () -> acquire(router, new TestBinding(false))))
 			.withMessageContaining("'reporting'")
 			.withMessageContaining("[primary, replica-a, admin]")
-			.satisfies((ex) -> assertThat(ex.getSQLState()).isEqualTo("42704"));
+			.satisfies((ex) -> assertThat(ex.getSQLState()).isEqualTo("3D000"));
 	}
 
 	@Test

@@ -233,6 +233,20 @@ class RoutingConnectionTests {
 	}
 
 	@Test
+	void closingAStatementOfAnEarlierBindingDoesNotReleaseTheCurrentOne() throws SQLException {
+		try (Connection connection = this.dataSource.getConnection()) {
+			connection.setReadOnly(true);
+			PreparedStatement earlier = connection.prepareStatement("select 1");
+			connection.setReadOnly(false);
+			PreparedStatement kept = connection.prepareStatement("select 1");
+			earlier.close();
+			connection.setAutoCommit(false);
+			assertThat(boundUrl(connection)).isEqualTo(StubPools.url("primary"));
+			kept.executeQuery().close();
+		}
+	}
+
+	@Test
 	void closeOnCompletionCountsAsClosed() throws SQLException {
 		try (Connection connection = this.dataSource.getConnection()) {
 			connection.setAutoCommit(false);
@@ -372,12 +386,12 @@ class RoutingConnectionTests {
 	}
 
 	@Test
-	void commitInAutoCommitModeIsRefusedWith25000() throws SQLException {
+	void commitInAutoCommitModeIsRefusedWith25P01AsPgjdbcDoes() throws SQLException {
 		try (Connection connection = this.dataSource.getConnection()) {
 			assertThatExceptionOfType(SQLException.class).isThrownBy(connection::commit)
-				.satisfies((ex) -> assertThat(ex.getSQLState()).isEqualTo("25000"));
+				.satisfies((ex) -> assertThat(ex.getSQLState()).isEqualTo("25P01"));
 			assertThatExceptionOfType(SQLException.class).isThrownBy(connection::rollback)
-				.satisfies((ex) -> assertThat(ex.getSQLState()).isEqualTo("25000"));
+				.satisfies((ex) -> assertThat(ex.getSQLState()).isEqualTo("25P01"));
 		}
 	}
 

@@ -79,6 +79,16 @@ class WrongNodeErrorsTests {
 	}
 
 	@Test
+	void aBatchErrorKeepsTheErrorsChainedToIt() {
+		BatchUpdateException original = new BatchUpdateException(READ_ONLY_ERROR + "; Call getNextException", "25006",
+				0, new long[] { -3 }, null);
+		SQLException next = new SQLException(READ_ONLY_ERROR, "25006");
+		original.setNextException(next);
+		SQLException enriched = WrongNodeErrors.enrich(original, route("replica-a", RouteReason.READ_ONLY));
+		assertThatObject(enriched.getNextException()).isSameAs(next);
+	}
+
+	@Test
 	void anyOtherErrorIsReturnedUnchanged() {
 		SQLException other = new SQLException("ERROR: relation \"missing\" does not exist", "42P01");
 		assertThatObject(WrongNodeErrors.enrich(other, route("replica-a", RouteReason.READ_ONLY))).isSameAs(other);
