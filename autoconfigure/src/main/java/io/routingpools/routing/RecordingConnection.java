@@ -11,14 +11,15 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The settings half of a logical connection. While it is not bound, a logical connection
- * only records auto-commit, read-only, isolation, catalog, schema, holdability, type map
- * and client info; it replays them on each physical connection it binds. Only the
- * differences from the pool's settings cost a call for auto-commit, read-only and
- * isolation, which HikariCP resets when a connection returns to its pool. Catalog,
- * schema, holdability, type map and client info are replayed whenever the application set
- * them; HikariCP does not reset all of them (client info, type map, holdability, and the
- * schema of a pool that configures none), so, as with plain HikariCP, they stay on the
- * physical connection after it returns.
+ * only records auto-commit, read-only and, in {@link SessionSettings} when the
+ * application sets them, isolation, catalog, schema, holdability, type map and client
+ * info; it replays them on each physical connection it binds. Only the differences from
+ * the pool's settings cost a call for auto-commit, read-only and isolation, which
+ * HikariCP resets when a connection returns to its pool. Catalog, schema, holdability,
+ * type map and client info are replayed whenever the application set them; HikariCP does
+ * not reset all of them (client info, type map, holdability, and the schema of a pool
+ * that configures none), so, as with plain HikariCP, they stay on the physical connection
+ * after it returns.
  */
 abstract class RecordingConnection implements Connection {
 
@@ -28,21 +29,8 @@ abstract class RecordingConnection implements Connection {
 
 	boolean readOnly;
 
-	private int isolation;
-
-	private boolean isolationSet;
-
-	private @Nullable String catalog;
-
-	private @Nullable String schema;
-
-	private int holdability;
-
-	private boolean holdabilitySet;
-
-	private @Nullable Map<String, Class<?>> typeMap;
-
-	private @Nullable Properties clientInfo;
+	// Created when the application first sets anything but auto-commit or read-only.
+	private @Nullable SessionSettings settings;
 
 	RecordingConnection(RoutingDataSource source, boolean autoCommit) {
 		this.source = source;
@@ -71,7 +59,9 @@ abstract class RecordingConnection implements Connection {
 	 * @throws SQLException if the driver refuses a setting
 	 */
 	final void replay(Connection physical, NamedPool pool) throws SQLException {
-		if (!this.isolationSet && this.source.defaultIsolation() == RoutingDataSource.UNKNOWN_ISOLATION) {
+		SessionSettings recorded = this.settings;
+		if ((recorded == null || !recorded.isolationSet)
+				&& this.source.defaultIsolation() == RoutingDataSource.UNKNOWN_ISOLATION) {
 			this.source.learnDefaultIsolation(physical.getTransactionIsolation());
 		}
 		if (pool.autoCommitByDefault() != this.autoCommit) {
@@ -80,24 +70,18 @@ abstract class RecordingConnection implements Connection {
 		if (this.readOnly && !pool.readOnlyByDefault()) {
 			physical.setReadOnly(true);
 		}
-		if (this.isolationSet) {
-			physical.setTransactionIsolation(this.isolation);
+		if (recorded != null) {
+			recorded.replay(physical);
 		}
-		if (this.catalog != null) {
-			physical.setCatalog(this.catalog);
+	}
+
+	private SessionSettings settings() {
+		SessionSettings recorded = this.settings;
+		if (recorded == null) {
+			recorded = new SessionSettings();
+			this.settings = recorded;
 		}
-		if (this.schema != null) {
-			physical.setSchema(this.schema);
-		}
-		if (this.holdabilitySet) {
-			physical.setHoldability(this.holdability);
-		}
-		if (this.typeMap != null) {
-			physical.setTypeMap(this.typeMap);
-		}
-		if (this.clientInfo != null) {
-			physical.setClientInfo(this.clientInfo);
-		}
+		return recorded;
 	}
 
 	@Override
@@ -119,10 +103,14 @@ abstract class RecordingConnection implements Connection {
 		if (physical != null) {
 			physical.setTransactionIsolation(level);
 		}
-		this.isolation = level;
 		// Setting the pools' default (Spring restoring it after a transaction) needs no
-		// round trip at the next binding: the pool resets isolation itself.
-		this.isolationSet = level != this.source.defaultIsolation();
+		// round trip at the next binding, nor a record: the pool resets isolation itself.
+		boolean isDefault = level == this.source.defaultIsolation();
+		if (!isDefault || this.settings != null) {
+			SessionSettings recorded = settings();
+			recorded.isolation = level;
+			recorded.isolationSet = !isDefault;
+		}
 	}
 
 	@Override
@@ -132,8 +120,9 @@ abstract class RecordingConnection implements Connection {
 		if (physical != null) {
 			return physical.getTransactionIsolation();
 		}
-		if (this.isolationSet) {
-			return this.isolation;
+		SessionSettings recorded = this.settings;
+		if (recorded != null && recorded.isolationSet) {
+			return recorded.isolation;
 		}
 		int defaultIsolation = this.source.defaultIsolation();
 		return (defaultIsolation != RoutingDataSource.UNKNOWN_ISOLATION) ? defaultIsolation
@@ -147,7 +136,7 @@ abstract class RecordingConnection implements Connection {
 		if (physical != null) {
 			physical.setCatalog(catalog);
 		}
-		this.catalog = catalog;
+		settings().catalog = catalog;
 	}
 
 	@Override
@@ -157,7 +146,7 @@ abstract class RecordingConnection implements Connection {
 		if (physical != null) {
 			physical.setSchema(schema);
 		}
-		this.schema = schema;
+		settings().schema = schema;
 	}
 
 	@Override
@@ -167,8 +156,9 @@ abstract class RecordingConnection implements Connection {
 		if (physical != null) {
 			physical.setHoldability(holdability);
 		}
-		this.holdability = holdability;
-		this.holdabilitySet = true;
+		SessionSettings recorded = settings();
+		recorded.holdability = holdability;
+		recorded.holdabilitySet = true;
 	}
 
 	@Override
@@ -178,7 +168,7 @@ abstract class RecordingConnection implements Connection {
 		if (physical != null) {
 			physical.setTypeMap(map);
 		}
-		this.typeMap = map;
+		settings().typeMap = map;
 	}
 
 	@Override
@@ -188,12 +178,7 @@ abstract class RecordingConnection implements Connection {
 		if (physical != null) {
 			physical.setClientInfo(name, value);
 		}
-		Properties recorded = this.clientInfo;
-		if (recorded == null) {
-			recorded = new Properties();
-			this.clientInfo = recorded;
-		}
-		recorded.setProperty(name, value);
+		settings().clientInfo(name, value);
 	}
 
 	@Override
@@ -203,9 +188,7 @@ abstract class RecordingConnection implements Connection {
 		if (physical != null) {
 			physical.setClientInfo(properties);
 		}
-		Properties recorded = new Properties();
-		recorded.putAll(properties);
-		this.clientInfo = recorded;
+		settings().clientInfo(properties);
 	}
 
 	private void checkOpenForClientInfo() throws SQLClientInfoException {
