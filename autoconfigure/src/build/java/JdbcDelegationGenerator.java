@@ -29,7 +29,8 @@ import com.sun.source.util.JavacTask;
  * HikariCP generates its proxies: a hand-written abstract root class holds the logic
  * (binding, tracking, error handling), and the generated final class adds every method of
  * the JDBC interface that the root does not implement, delegating it and passing every
- * {@code SQLException} through the root's {@code failed(SQLException)}. A method whose
+ * {@code SQLException} through the root's {@code failed(SQLException)}; {@code unwrap} and
+ * {@code isWrapperFor} answer for the wrapper itself first. A method whose
  * result the root has a {@code wrap} method for (a {@code ResultSet}, a statement, ...)
  * passes it through that method; one that would hand out another physical JDBC object
  * without wrapping it stops the build.
@@ -178,6 +179,12 @@ public final class JdbcDelegationGenerator {
 						+ " or wrap its result: delegating it would hand out the physical " + type);
 			}
 		}
+		if ("this.delegate".equals(delegate) || delegate.endsWith(" this.delegate)")) {
+			String wrapper = wrapperMethod(method, delegate);
+			if (wrapper != null) {
+				return wrapper;
+			}
+		}
 		boolean throwsSqlException = method.getThrownTypes()
 			.stream()
 			.anyMatch((thrown) -> SQL_EXCEPTION.equals(thrown.toString()));
@@ -212,6 +219,19 @@ public final class JdbcDelegationGenerator {
 			code.append("\t\t").append(statement).append('\n');
 		}
 		return code.append("\t}\n").toString();
+	}
+
+	// java.sql.Wrapper on a root that wraps a delegate: this object first, then the driver's.
+	private static String wrapperMethod(ExecutableElement method, String delegate) {
+		if (method.getSimpleName().contentEquals("unwrap")) {
+			return "\n\t@Override\n\tpublic <T> T unwrap(java.lang.Class<T> a0) throws java.sql.SQLException {\n"
+					+ "\t\treturn a0.isInstance(this) ? a0.cast(this) : " + delegate + ".unwrap(a0);\n\t}\n";
+		}
+		if (method.getSimpleName().contentEquals("isWrapperFor")) {
+			return "\n\t@Override\n\tpublic boolean isWrapperFor(java.lang.Class<?> a0) throws java.sql.SQLException {\n"
+					+ "\t\treturn a0.isInstance(this) || " + delegate + ".isWrapperFor(a0);\n\t}\n";
+		}
+		return null;
 	}
 
 	private static String parameters(ExecutableElement executable) {

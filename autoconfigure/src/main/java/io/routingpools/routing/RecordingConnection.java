@@ -75,6 +75,15 @@ abstract class RecordingConnection implements Connection {
 		}
 	}
 
+	// A setting changes the bound connection at once, and is recorded for later bindings.
+	private void applyIfBound(SettingChange change) throws SQLException {
+		checkOpen();
+		Connection physical = bound();
+		if (physical != null) {
+			change.applyTo(physical);
+		}
+	}
+
 	private SessionSettings settings() {
 		SessionSettings recorded = this.settings;
 		if (recorded == null) {
@@ -98,11 +107,7 @@ abstract class RecordingConnection implements Connection {
 
 	@Override
 	public void setTransactionIsolation(int level) throws SQLException {
-		checkOpen();
-		Connection physical = bound();
-		if (physical != null) {
-			physical.setTransactionIsolation(level);
-		}
+		applyIfBound((physical) -> physical.setTransactionIsolation(level));
 		// Setting the pools' default (Spring restoring it after a transaction) needs no
 		// round trip at the next binding, nor a record: the pool resets isolation itself.
 		boolean isDefault = level == this.source.defaultIsolation();
@@ -131,31 +136,19 @@ abstract class RecordingConnection implements Connection {
 
 	@Override
 	public void setCatalog(String catalog) throws SQLException {
-		checkOpen();
-		Connection physical = bound();
-		if (physical != null) {
-			physical.setCatalog(catalog);
-		}
+		applyIfBound((physical) -> physical.setCatalog(catalog));
 		settings().catalog = catalog;
 	}
 
 	@Override
 	public void setSchema(String schema) throws SQLException {
-		checkOpen();
-		Connection physical = bound();
-		if (physical != null) {
-			physical.setSchema(schema);
-		}
+		applyIfBound((physical) -> physical.setSchema(schema));
 		settings().schema = schema;
 	}
 
 	@Override
 	public void setHoldability(int holdability) throws SQLException {
-		checkOpen();
-		Connection physical = bound();
-		if (physical != null) {
-			physical.setHoldability(holdability);
-		}
+		applyIfBound((physical) -> physical.setHoldability(holdability));
 		SessionSettings recorded = settings();
 		recorded.holdability = holdability;
 		recorded.holdabilitySet = true;
@@ -163,11 +156,7 @@ abstract class RecordingConnection implements Connection {
 
 	@Override
 	public void setTypeMap(Map<String, Class<?>> map) throws SQLException {
-		checkOpen();
-		Connection physical = bound();
-		if (physical != null) {
-			physical.setTypeMap(map);
-		}
+		applyIfBound((physical) -> physical.setTypeMap(map));
 		settings().typeMap = map;
 	}
 
@@ -199,5 +188,12 @@ abstract class RecordingConnection implements Connection {
 
 	@Override
 	public abstract boolean isClosed();
+
+	@FunctionalInterface
+	private interface SettingChange {
+
+		void applyTo(Connection physical) throws SQLException;
+
+	}
 
 }

@@ -39,15 +39,4 @@ abstract class RoutedDatabaseMetaData implements DatabaseMetaData {
 		return this.connection;
 	}
 
-	@Override
-	@SuppressWarnings("unchecked")
-	public <T> T unwrap(Class<T> iface) throws SQLException {
-		return iface.isInstance(this) ? (T) this : this.delegate.unwrap(iface);
-	}
-
-	@Override
-	public boolean isWrapperFor(Class<?> iface) throws SQLException {
-		return iface.isInstance(this) || this.delegate.isWrapperFor(iface);
-	}
-
 }

@@ -82,17 +82,6 @@ abstract class RoutedStatement implements Statement {
 	}
 
 	@Override
-	@SuppressWarnings("unchecked")
-	public <T> T unwrap(Class<T> iface) throws SQLException {
-		return iface.isInstance(this) ? (T) this : this.delegate.unwrap(iface);
-	}
-
-	@Override
-	public boolean isWrapperFor(Class<?> iface) throws SQLException {
-		return iface.isInstance(this) || this.delegate.isWrapperFor(iface);
-	}
-
-	@Override
 	public String toString() {
 		return "RoutedStatement[" + this.delegate + "]";
 	}

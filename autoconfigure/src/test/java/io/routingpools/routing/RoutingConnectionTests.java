@@ -17,6 +17,8 @@ import io.routingpools.replica.RoundRobinLoadBalancer;
 import io.routingpools.replica.SuspectReplicas;
 import io.routingpools.test.stub.StubConnection;
 import io.routingpools.test.stub.StubPools;
+import io.routingpools.test.stub.StubPreparedStatement;
+import io.routingpools.test.stub.StubResultSet;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -413,6 +415,20 @@ class RoutingConnectionTests {
 			assertThat(statement.getResultSet().getStatement()).isSameAs(statement);
 			assertThat(resultSet.next()).isTrue();
 			assertThat(resultSet.getInt(1)).isEqualTo(1);
+		}
+	}
+
+	@Test
+	void wrappersUnwrapToThemselvesFirstThenToTheDriversObjects() throws SQLException {
+		try (Connection connection = this.dataSource.getConnection()) {
+			PreparedStatement statement = connection.prepareStatement("select 1");
+			assertThat(statement.unwrap(PreparedStatement.class)).isSameAs(statement);
+			assertThat(statement.unwrap(StubPreparedStatement.class)).isNotNull();
+			ResultSet resultSet = statement.executeQuery();
+			assertThat(resultSet.isWrapperFor(ResultSet.class)).isTrue();
+			assertThat(resultSet.isWrapperFor(StubResultSet.class)).isTrue();
+			assertThat(connection.getMetaData().unwrap(DatabaseMetaData.class))
+				.isInstanceOf(RoutedDatabaseMetaData.class);
 		}
 	}
 
