@@ -165,6 +165,10 @@ final class PoolDefinitionsResolver {
 	}
 
 	private PoolDefinition definition(String name, PoolRole role, PoolProperties settings, int weight) {
+		String isolation = settings.getTransactionIsolation();
+		if (isolation != null) {
+			settings.setTransactionIsolation(IsolationLevels.toHikari(isolation));
+		}
 		HikariConfig hikari = this.hikariMapper.toHikariConfig(settings);
 		// Sessions show their pool in pg_stat_activity unless the application names them.
 		hikari.getDataSourceProperties().putIfAbsent(APPLICATION_NAME, name);
@@ -212,15 +216,9 @@ final class PoolDefinitionsResolver {
 	}
 
 	private void checkIsolation(String property, @Nullable String value) {
-		if (value != null) {
-			try {
-				IsolationLevels.parse(value);
-			}
-			catch (IllegalArgumentException ex) {
-				problem(property, value, "names no transaction isolation level",
-						"Set " + PREFIX + property + " to TRANSACTION_READ_COMMITTED, TRANSACTION_REPEATABLE_READ, "
-								+ "TRANSACTION_SERIALIZABLE or TRANSACTION_READ_UNCOMMITTED, or remove it");
-			}
+		if (value != null && !IsolationLevels.isLevel(value)) {
+			problem(property, value, "names no transaction isolation level",
+					"Set " + PREFIX + property + " to " + IsolationLevels.ACCEPTED + ", or remove it");
 		}
 	}
 
