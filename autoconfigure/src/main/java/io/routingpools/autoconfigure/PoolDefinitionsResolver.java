@@ -235,8 +235,8 @@ final class PoolDefinitionsResolver {
 
 	private void checkAtLeast(String property, @Nullable Duration value, Duration minimum) {
 		if (value != null && value.compareTo(minimum) < 0) {
-			problem(property, value.toString(), "must be at least " + minimum.toMillis() + "ms", "Set " + PREFIX
-					+ property + " to " + minimum.toMillis() + "ms or more, or remove it to use the default");
+			problem(property, ReportedValues.format(value), "must be at least " + minimum.toMillis() + "ms", "Set "
+					+ PREFIX + property + " to " + minimum.toMillis() + "ms or more, or remove it to use the default");
 		}
 	}
 
