@@ -3,9 +3,12 @@ package io.routingpools.autoconfigure;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 import com.zaxxer.hikari.HikariConfig;
@@ -13,6 +16,8 @@ import io.routingpools.pool.JdbcUrls;
 import io.routingpools.pool.PoolDefinition;
 import io.routingpools.pool.PoolRole;
 import org.jspecify.annotations.Nullable;
+
+import org.springframework.core.NestedExceptionUtils;
 
 /**
  * Resolves the bound properties into one {@link PoolDefinition} per pool (DESIGN section
@@ -22,7 +27,8 @@ import org.jspecify.annotations.Nullable;
  * <p>
  * Every problem reaches one {@link InvalidRoutingPoolsConfigurationException}, whichever
  * layer it is in: each layer is checked on its own ({@link SettingsChecks}) before
- * anything reaches HikariCP, whose setters would otherwise throw on the first bad value.
+ * anything reaches HikariCP, and a value that HikariCP still refuses when a resolved pool
+ * is mapped onto it is collected with the others rather than thrown.
  */
 final class PoolDefinitionsResolver {
 
@@ -66,6 +72,11 @@ final class PoolDefinitionsResolver {
 	private final SettingsChecks checks = new SettingsChecks(this.problems);
 
 	/**
+	 * Problems found in resolved pools, by where they are written: each is reported once.
+	 */
+	private final Set<String> reported = new HashSet<>();
+
+	/**
 	 * Create a resolver.
 	 * @param properties the bound {@code routing-pools} properties
 	 * @param springDataSource {@link SpringDataSourceSettings Spring Boot's settings},
@@ -105,8 +116,9 @@ final class PoolDefinitionsResolver {
 		pools.add(primary);
 		this.properties.getReplicas().forEach((name, replica) -> pools.add(replica(name, replica, defaults, primary)));
 		pools.add(admin(adminOwn, defaults, primary));
+		List<PoolDefinition> definitions = pools.stream().map(this::definition).toList();
 		this.problems.throwIfAny();
-		return pools.stream().map(this::definition).toList();
+		return definitions;
 	}
 
 	private ResolvedPool primary(List<SettingsLayer> sources) {
@@ -119,7 +131,7 @@ final class PoolDefinitionsResolver {
 					"Set routing-pools.primary.url (or spring.datasource.url) to the primary's JDBC URL, for example "
 							+ "jdbc:postgresql://primary:5432/app");
 		}
-		return new ResolvedPool(PRIMARY, PoolRole.PRIMARY, PREFIX + PRIMARY, primary, 1);
+		return new ResolvedPool(PRIMARY, PoolRole.PRIMARY, PREFIX + PRIMARY, primary, sources, 1);
 	}
 
 	private ResolvedPool replica(String name, ReplicaProperties own, SettingsLayer defaults, ResolvedPool primary) {
@@ -163,7 +175,8 @@ final class PoolDefinitionsResolver {
 		replica.getDataSourceProperties()
 			.putIfAbsent("socketTimeout", Long.toString((socketTimeout.toMillis() + 999) / 1000));
 		int weight = firstNonNull(own.getWeight(), 1);
-		return new ResolvedPool(name, PoolRole.REPLICA, prefix, replica, weight);
+		return new ResolvedPool(name, PoolRole.REPLICA, prefix, replica,
+				inheriting(new SettingsLayer(prefix, own), defaults, primary), weight);
 	}
 
 	private ResolvedPool admin(SettingsLayer own, SettingsLayer defaults, ResolvedPool primary) {
@@ -173,7 +186,13 @@ final class PoolDefinitionsResolver {
 		admin.setMaximumPoolSize(firstNonNull(ownSettings.getMaximumPoolSize(), ADMIN_MAXIMUM_POOL_SIZE));
 		admin.setMinimumIdle(firstNonNull(ownSettings.getMinimumIdle(), 0));
 		admin.setStatementTimeout(firstNonNull(ownSettings.getStatementTimeout(), Duration.ZERO));
-		return new ResolvedPool(ADMIN, PoolRole.ADMIN, own.prefix(), admin, 1);
+		return new ResolvedPool(ADMIN, PoolRole.ADMIN, own.prefix(), admin, inheriting(own, defaults, primary), 1);
+	}
+
+	private static List<SettingsLayer> inheriting(SettingsLayer own, SettingsLayer defaults, ResolvedPool primary) {
+		List<SettingsLayer> sources = new ArrayList<>(List.of(own, defaults));
+		sources.addAll(primary.sources());
+		return sources;
 	}
 
 	private PoolDefinition definition(ResolvedPool pool) {
@@ -182,13 +201,38 @@ final class PoolDefinitionsResolver {
 		if (isolation != null) {
 			settings.setTransactionIsolation(IsolationLevels.toHikari(isolation));
 		}
-		HikariConfig hikari = this.hikariMapper.toHikariConfig(settings);
+		HikariConfig hikari = this.hikariMapper.toHikariConfig(settings,
+				(setting, value, refusal) -> refused(pool, setting, value, refusal));
 		// Sessions show their pool in pg_stat_activity unless the application names them.
 		hikari.getDataSourceProperties().putIfAbsent(APPLICATION_NAME, pool.name());
 		hikari.setReadOnly(pool.role() == PoolRole.REPLICA);
 		Duration statementTimeout = firstNonNull(settings.getStatementTimeout(), Duration.ZERO);
 		int maxWaiting = firstNonNull(settings.getMaxWaiting(), 0);
 		return new PoolDefinition(pool.name(), pool.role(), hikari, statementTimeout, maxWaiting, pool.weight());
+	}
+
+	/**
+	 * A value HikariCP refused while a resolved pool was mapped: a problem of the pool's
+	 * setting, with HikariCP's reason. A value is reported once, though several pools
+	 * inherit it, and not again when a check already reported where it is written.
+	 */
+	private void refused(ResolvedPool pool, String setting, Object value, RuntimeException refusal) {
+		String property = pool.prefix() + "." + PoolSettings.key(setting);
+		String written = pool.writtenAt(setting, value);
+		if (this.problems.contains(written) || !this.reported.add(written)) {
+			return;
+		}
+		String action = written.equals(property) ? "Set " + property + " to a value HikariCP accepts, or remove it"
+				: "Correct " + written + ", which pool '" + pool.name() + "' inherits, or set " + property
+						+ " to a value HikariCP accepts";
+		this.problems.add(property, value, "HikariCP refuses it: " + describe(refusal), action);
+	}
+
+	// HikariCP's message; a deeper cause only when it says more (a provider's own error).
+	private static String describe(RuntimeException refusal) {
+		String message = Objects.requireNonNullElse(refusal.getMessage(), refusal.getClass().getName());
+		String cause = NestedExceptionUtils.getMostSpecificCause(refusal).getMessage();
+		return (cause != null && !message.contains(cause)) ? message + ": " + cause : message;
 	}
 
 	private void checkReplicaNames() {
@@ -235,9 +279,24 @@ final class PoolDefinitionsResolver {
 	 * @param role the pool's role
 	 * @param prefix the property prefix of the pool's own keys
 	 * @param settings the merged settings, with the role's defaults
+	 * @param sources the layers the pool inherits from, most specific first
 	 * @param weight the replica's weight (1 for other pools)
 	 */
-	private record ResolvedPool(String name, PoolRole role, String prefix, PoolProperties settings, int weight) {
+	private record ResolvedPool(String name, PoolRole role, String prefix, PoolProperties settings,
+			List<SettingsLayer> sources, int weight) {
+
+		/**
+		 * Where the pool's value of a setting is written: the property of the first layer
+		 * that holds this value, else (a value routing-pools chose) the pool's own key.
+		 */
+		String writtenAt(String setting, Object value) {
+			String key = PoolSettings.key(setting);
+			return this.sources.stream()
+				.filter((layer) -> value.equals(layer.value(setting)))
+				.findFirst()
+				.map((layer) -> layer.property(key))
+				.orElse(this.prefix + "." + key);
+		}
 
 	}
 

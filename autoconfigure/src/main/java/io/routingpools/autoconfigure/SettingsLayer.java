@@ -1,5 +1,9 @@
 package io.routingpools.autoconfigure;
 
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.beans.PropertyAccessorFactory;
+
 /**
  * One layer of pool settings together with where its values are written, so that a
  * problem found in it names the property the user wrote: {@code routing-pools.defaults},
@@ -20,6 +24,16 @@ record SettingsLayer(String prefix, PoolProperties settings) {
 	 */
 	String property(String key) {
 		return this.prefix + "." + key;
+	}
+
+	/**
+	 * The layer's value of a setting.
+	 * @param setting the setting's JavaBean property name, such as
+	 * {@code maximumPoolSize}
+	 * @return the value, or {@code null} if the layer does not set it
+	 */
+	@Nullable Object value(String setting) {
+		return PropertyAccessorFactory.forBeanPropertyAccess(this.settings).getPropertyValue(setting);
 	}
 
 }

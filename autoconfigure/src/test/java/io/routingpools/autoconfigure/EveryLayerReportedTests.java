@@ -9,6 +9,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -21,7 +22,8 @@ import static org.assertj.core.api.Assertions.assertThatException;
  * Every problem reaches the one startup report, whichever layer it is in: values
  * HikariCP's setters would refuse are reported under the property the user wrote
  * (replicas and {@code defaults} included, and {@code spring.datasource.hikari} under its
- * own prefix) rather than escaping as HikariCP's exception.
+ * own prefix) rather than escaping as HikariCP's exception, and what HikariCP still
+ * refuses when a pool is mapped joins the report with the others.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class EveryLayerReportedTests {
@@ -96,7 +98,9 @@ class EveryLayerReportedTests {
 				"routing-pools.routing.fallback-max-concurrency=-2",
 				// Spring Boot's layer
 				"spring.datasource.hikari.connection-timeout=10",
-				"spring.datasource.hikari.leak-detection-threshold=-1s");
+				"spring.datasource.hikari.leak-detection-threshold=-1s",
+				// HikariCP's own refusal, which no check covers
+				"routing-pools.replicas.replica-1.driver-class-name=com.example.NoSuchDriver");
 		assertThat(problems).extracting(Problem::property)
 			.containsExactlyInAnyOrder("routing-pools.defaults.idle-timeout",
 					"routing-pools.defaults.maximum-pool-size", "routing-pools.replicas.replica-1.minimum-idle",
@@ -104,9 +108,45 @@ class EveryLayerReportedTests {
 					"routing-pools.replicas.replica-2.url", "routing-pools.replicas.admin",
 					"routing-pools.primary.transaction-isolation", "routing-pools.admin.max-waiting",
 					"routing-pools.routing.fallback-max-concurrency", "spring.datasource.hikari.connection-timeout",
-					"spring.datasource.hikari.leak-detection-threshold");
+					"spring.datasource.hikari.leak-detection-threshold",
+					"routing-pools.replicas.replica-1.driver-class-name");
 		assertThat(problems).extracting(Problem::value).doesNotContain("s3cret-pw").contains("-5s", "10ms", "-1s");
 		assertThat(problems).allSatisfy((problem) -> assertThat(problem.toString()).doesNotContain("s3cret-pw"));
+	}
+
+	@Test
+	void valueHikariRefusesThatNoCheckCoversIsReportedWithHikarisReason() {
+		List<Problem> problems = problems(PRIMARY_URL, REPLICA_1_URL,
+				"routing-pools.replicas.replica-1.driver-class-name=com.example.NoSuchDriver");
+		assertThat(problems).singleElement().satisfies((problem) -> {
+			assertThat(problem.property()).isEqualTo("routing-pools.replicas.replica-1.driver-class-name");
+			assertThat(problem.value()).isEqualTo("com.example.NoSuchDriver");
+			assertThat(problem.reason()).startsWith("HikariCP refuses it: ").contains("com.example.NoSuchDriver");
+			assertThat(problem.action()).isEqualTo(
+					"Set routing-pools.replicas.replica-1.driver-class-name to a value HikariCP accepts, or remove it");
+		});
+	}
+
+	@Test
+	void valueHikariRefusesInEveryPoolIsReportedOnceNamingWhereItIsWritten() {
+		List<Problem> problems = problems(PRIMARY_URL, REPLICA_1_URL, REPLICA_2_URL,
+				"routing-pools.defaults.exception-override-class-name=com.example.NoSuchOverride");
+		assertThat(problems).singleElement().satisfies((problem) -> {
+			assertThat(problem.property()).isEqualTo("routing-pools.primary.exception-override-class-name");
+			assertThat(problem.reason()).contains("com.example.NoSuchOverride");
+			assertThat(problem.action()).startsWith(
+					"Correct routing-pools.defaults.exception-override-class-name, " + "which pool 'primary' inherits");
+		});
+	}
+
+	@Test
+	void valueHikariRefusesFromSpringDatasourceNamesThatProperty() {
+		List<Problem> problems = problems("spring.datasource.url=jdbc:postgresql://127.0.0.1:9/app",
+				"spring.datasource.driver-class-name=com.example.NoSuchDriver");
+		assertThat(problems).singleElement().satisfies((problem) -> {
+			assertThat(problem.property()).isEqualTo("routing-pools.primary.driver-class-name");
+			assertThat(problem.action()).startsWith("Correct spring.datasource.driver-class-name");
+		});
 	}
 
 	@Test
@@ -126,6 +166,17 @@ class EveryLayerReportedTests {
 			.doesNotContain("idleTimeout cannot be negative")
 			.doesNotContain("connectionTimeout cannot be less than")
 			.doesNotContain("minimumIdle cannot be negative");
+	}
+
+	@Test
+	void reportOfARefusedValueIsAFailureAnalysis() {
+		FailureAnalysis analysis = new InvalidRoutingPoolsConfigurationFailureAnalyzer().analyze(failure(PRIMARY_URL,
+				REPLICA_1_URL, "routing-pools.replicas.replica-1.driver-class-name=com.example.NoSuchDriver"));
+		assertThat(analysis).isNotNull();
+		assertThat(analysis.getDescription()).contains("Property: routing-pools.replicas.replica-1.driver-class-name")
+			.contains("Value: com.example.NoSuchDriver")
+			.contains("Reason: HikariCP refuses it");
+		assertThat(analysis.getAction()).contains("routing-pools.replicas.replica-1.driver-class-name");
 	}
 
 	private List<Problem> problems(String... properties) {
