@@ -201,6 +201,7 @@ final class PoolDefinitionsResolver {
 		if (isolation != null) {
 			settings.setTransactionIsolation(IsolationLevels.toHikari(isolation));
 		}
+		checkDriverOrDataSource(pool);
 		HikariConfig hikari = this.hikariMapper.toHikariConfig(settings,
 				(setting, value, refusal) -> refused(pool, setting, value, refusal));
 		// Sessions show their pool in pg_stat_activity unless the application names them.
@@ -226,6 +227,22 @@ final class PoolDefinitionsResolver {
 				: "Correct " + written + ", which pool '" + pool.name() + "' inherits, or set " + property
 						+ " to a value HikariCP accepts";
 		this.problems.add(property, value, "HikariCP refuses it: " + describe(refusal), action);
+	}
+
+	// HikariCP would refuse the pair only when the pool starts, after the report.
+	private void checkDriverOrDataSource(ResolvedPool pool) {
+		String dataSourceClass = pool.settings().getDataSourceClassName();
+		String driverClass = pool.settings().getDriverClassName();
+		if (dataSourceClass != null && driverClass != null) {
+			String dataSourceAt = pool.writtenAt("dataSourceClassName", dataSourceClass);
+			String driverAt = pool.writtenAt("driverClassName", driverClass);
+			if (this.reported.add(dataSourceAt + " with " + driverAt)) {
+				this.problems.add(pool.prefix() + ".data-source-class-name", dataSourceClass,
+						"HikariCP cannot use a data-source-class-name together with a driver-class-name (here "
+								+ driverClass + ", from " + driverAt + ")",
+						"Keep one of the two: remove " + dataSourceAt + ", or the driver class name from " + driverAt);
+			}
+		}
 	}
 
 	// HikariCP's message; a deeper cause only when it says more (a provider's own error).

@@ -150,6 +150,21 @@ class EveryLayerReportedTests {
 	}
 
 	@Test
+	void dataSourceClassNameWithADriverIsReportedOnceInsteadOfFailingThePoolStart() {
+		List<Problem> problems = problems("spring.datasource.url=jdbc:postgresql://127.0.0.1:9/app",
+				"spring.datasource.driver-class-name=org.postgresql.Driver",
+				"routing-pools.defaults.data-source-class-name=org.postgresql.ds.PGSimpleDataSource");
+		assertThat(problems).singleElement().satisfies((problem) -> {
+			assertThat(problem.property()).isEqualTo("routing-pools.primary.data-source-class-name");
+			assertThat(problem.value()).isEqualTo("org.postgresql.ds.PGSimpleDataSource");
+			assertThat(problem.reason()).contains("org.postgresql.Driver, from spring.datasource.driver-class-name");
+			assertThat(problem.action()).isEqualTo("Keep one of the two: remove "
+					+ "routing-pools.defaults.data-source-class-name, or the driver class name from "
+					+ "spring.datasource.driver-class-name");
+		});
+	}
+
+	@Test
 	void valuesHikariRefusesAreInTheStartupReportNotHikarisException(CapturedOutput output) {
 		assertThatException()
 			.isThrownBy(() -> new SpringApplicationBuilder(InvalidConfigurationFailureAnalyzerTests.Empty.class)
