@@ -1,6 +1,7 @@
 package io.routingpools.autoconfigure;
 
 import java.beans.PropertyDescriptor;
+import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,6 +25,10 @@ import org.springframework.util.ReflectionUtils;
  * {@code url} is HikariCP's {@code jdbcUrl}. A setting that HikariCP does not have must
  * be one routing-pools applies itself ({@link #ROUTING_POOLS_SETTINGS}); anything else
  * fails startup here rather than being silently ignored.
+ * <p>
+ * A value that a HikariCP setter refuses (its range checks, a class it cannot load) does
+ * not escape: it is handed to a {@link Refusals} with HikariCP's exception, so that it
+ * joins the startup report with every other problem.
  * <p>
  * Reflection is acceptable here: the mapping is worked out once at startup and applied
  * once per pool, never on the connection path.
@@ -78,7 +83,7 @@ final class HikariConfigMapper {
 			return null;
 		}
 		Function<Object, Object> conversion = conversion(setting.getPropertyType(), setter.getParameterTypes()[0]);
-		return (conversion != null) ? new Copy(setting.getReadMethod(), setter, conversion) : null;
+		return (conversion != null) ? new Copy(setting.getName(), setting.getReadMethod(), setter, conversion) : null;
 	}
 
 	private static @Nullable Function<Object, Object> conversion(Class<?> from, Class<?> to) {
@@ -97,22 +102,57 @@ final class HikariConfigMapper {
 
 	/**
 	 * Create a HikariCP configuration holding every setting that is set; the others keep
-	 * HikariCP's defaults.
+	 * HikariCP's defaults. A value that HikariCP refuses is left out and handed to
+	 * {@code refusals}; every other setting is still copied.
 	 * @param settings resolved settings of one pool
+	 * @param refusals told of each value HikariCP refuses
 	 * @return a new configuration, without pool name or read-only flag
 	 */
-	HikariConfig toHikariConfig(PoolProperties settings) {
+	HikariConfig toHikariConfig(PoolProperties settings, Refusals refusals) {
 		HikariConfig hikari = new HikariConfig();
 		for (Copy copy : this.copies) {
 			Object value = ReflectionUtils.invokeMethod(copy.getter(), settings);
 			if (value != null) {
-				ReflectionUtils.invokeMethod(copy.setter(), hikari, copy.conversion().apply(value));
+				try {
+					copy.setter().invoke(hikari, copy.conversion().apply(value));
+				}
+				catch (InvocationTargetException ex) {
+					// The setter's own exception is about the value; an Error is not.
+					if (ex.getTargetException() instanceof RuntimeException refusal) {
+						refusals.refused(copy.setting(), value, refusal);
+					}
+					else {
+						ReflectionUtils.handleInvocationTargetException(ex);
+					}
+				}
+				catch (IllegalAccessException ex) {
+					ReflectionUtils.handleReflectionException(ex);
+				}
 			}
 		}
 		return hikari;
 	}
 
-	private record Copy(Method getter, Method setter, Function<Object, Object> conversion) {
+	/**
+	 * Told of the values HikariCP refuses while a pool's settings are mapped.
+	 */
+	@FunctionalInterface
+	interface Refusals {
+
+		/**
+		 * A HikariCP setter refused a value.
+		 * @param setting the setting's JavaBean property name in {@link PoolProperties},
+		 * such as {@code maximumPoolSize}
+		 * @param value the value as the settings hold it (a {@link Duration}, not
+		 * milliseconds)
+		 * @param refusal what the setter threw, usually an
+		 * {@link IllegalArgumentException} whose message says why
+		 */
+		void refused(String setting, Object value, RuntimeException refusal);
+
+	}
+
+	private record Copy(String setting, Method getter, Method setter, Function<Object, Object> conversion) {
 
 	}
 

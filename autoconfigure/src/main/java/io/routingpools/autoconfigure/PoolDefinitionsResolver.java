@@ -3,23 +3,32 @@ package io.routingpools.autoconfigure;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 import com.zaxxer.hikari.HikariConfig;
-import io.routingpools.autoconfigure.InvalidRoutingPoolsConfigurationException.Problem;
 import io.routingpools.pool.JdbcUrls;
 import io.routingpools.pool.PoolDefinition;
 import io.routingpools.pool.PoolRole;
 import org.jspecify.annotations.Nullable;
+
+import org.springframework.core.NestedExceptionUtils;
 
 /**
  * Resolves the bound properties into one {@link PoolDefinition} per pool (DESIGN section
  * 3): inheritance (the pool's own value, then {@code routing-pools.defaults}, then for
  * the primary {@link SpringDataSourceSettings Spring Boot's settings}), each role's
  * built-in defaults, and a refusal of configurations that cannot work.
+ * <p>
+ * Every problem reaches one {@link InvalidRoutingPoolsConfigurationException}, whichever
+ * layer it is in: each layer is checked on its own ({@link SettingsChecks}) before
+ * anything reaches HikariCP, and a value that HikariCP still refuses when a resolved pool
+ * is mapped onto it is collected with the others rather than thrown.
  */
 final class PoolDefinitionsResolver {
 
@@ -54,21 +63,28 @@ final class PoolDefinitionsResolver {
 
 	private final RoutingPoolsProperties properties;
 
-	private final PoolProperties springDataSource;
+	private final List<SettingsLayer> springDataSource;
 
 	private final HikariConfigMapper hikariMapper = new HikariConfigMapper(PoolProperties.class);
 
-	private final List<Problem> problems = new ArrayList<>();
+	private final ConfigurationProblems problems = new ConfigurationProblems();
+
+	private final SettingsChecks checks = new SettingsChecks(this.problems);
+
+	/**
+	 * Problems found in resolved pools, by where they are written: each is reported once.
+	 */
+	private final Set<String> reported = new HashSet<>();
 
 	/**
 	 * Create a resolver.
 	 * @param properties the bound {@code routing-pools} properties
 	 * @param springDataSource {@link SpringDataSourceSettings Spring Boot's settings},
-	 * inherited by the primary only
+	 * inherited by the primary only, most specific first
 	 */
-	PoolDefinitionsResolver(RoutingPoolsProperties properties, PoolProperties springDataSource) {
+	PoolDefinitionsResolver(RoutingPoolsProperties properties, List<SettingsLayer> springDataSource) {
 		this.properties = properties;
-		this.springDataSource = springDataSource;
+		this.springDataSource = List.copyOf(springDataSource);
 	}
 
 	/**
@@ -77,67 +93,75 @@ final class PoolDefinitionsResolver {
 	 * @throws InvalidRoutingPoolsConfigurationException listing every problem found
 	 */
 	List<PoolDefinition> resolve() {
-		checkLayer("defaults", this.properties.getDefaults());
-		checkLayer(PRIMARY, this.properties.getPrimary());
-		checkLayer(ADMIN, this.properties.getAdmin());
+		SettingsLayer defaults = layer("defaults", this.properties.getDefaults());
+		SettingsLayer primaryOwn = layer(PRIMARY, this.properties.getPrimary());
+		SettingsLayer adminOwn = layer(ADMIN, this.properties.getAdmin());
+		this.checks.check(defaults);
+		this.checks.check(primaryOwn);
+		this.springDataSource.forEach(this.checks::check);
+		this.checks.check(adminOwn);
 		checkReplicaNames();
 		this.properties.getReplicas().forEach((name, replica) -> {
-			checkLayer("replicas." + name, replica);
-			checkWeight(name, replica);
+			SettingsLayer own = layer("replicas." + name, replica);
+			this.checks.check(own);
+			this.checks.atLeast(own.property("weight"), replica.getWeight(), 1);
 		});
-		checkAtLeast("routing.fallback-max-concurrency", this.properties.getRouting().getFallbackMaxConcurrency(), 0);
+		this.checks.atLeast(PREFIX + "routing.fallback-max-concurrency",
+				this.properties.getRouting().getFallbackMaxConcurrency(), 0);
 
-		PoolProperties primary = PoolProperties.layered(this.properties.getPrimary(), this.properties.getDefaults(),
-				this.springDataSource);
+		List<SettingsLayer> primarySources = new ArrayList<>(List.of(primaryOwn, defaults));
+		primarySources.addAll(this.springDataSource);
+		ResolvedPool primary = primary(primarySources);
+		List<ResolvedPool> pools = new ArrayList<>();
+		pools.add(primary);
+		this.properties.getReplicas().forEach((name, replica) -> pools.add(replica(name, replica, defaults, primary)));
+		pools.add(admin(adminOwn, defaults, primary));
+		List<PoolDefinition> definitions = pools.stream().map(this::definition).toList();
+		this.problems.throwIfAny();
+		return definitions;
+	}
+
+	private ResolvedPool primary(List<SettingsLayer> sources) {
+		PoolProperties primary = PoolProperties
+			.layered(sources.stream().map(SettingsLayer::settings).toArray(PoolProperties[]::new));
 		if (primary.getUrl() == null) {
-			problem("primary.url", null,
+			this.problems.add(PREFIX + "primary.url", null,
 					"there is no primary database: neither routing-pools.primary.url nor spring.datasource.url is set, "
 							+ "and there is no JdbcConnectionDetails bean",
 					"Set routing-pools.primary.url (or spring.datasource.url) to the primary's JDBC URL, for example "
 							+ "jdbc:postgresql://primary:5432/app");
 		}
-		List<PoolDefinition> definitions = new ArrayList<>();
-		List<PoolDefinition> replicas = new ArrayList<>();
-		this.properties.getReplicas().forEach((name, replica) -> {
-			PoolDefinition definition = replica(name, replica, primary);
-			if (definition != null) {
-				replicas.add(definition);
-			}
-		});
-		if (!this.problems.isEmpty()) {
-			throw new InvalidRoutingPoolsConfigurationException(this.problems);
-		}
-		definitions.add(definition(PRIMARY, PoolRole.PRIMARY, primary, 1));
-		definitions.addAll(replicas);
-		definitions.add(admin(primary));
-		return definitions;
+		return new ResolvedPool(PRIMARY, PoolRole.PRIMARY, PREFIX + PRIMARY, primary, sources, 1);
 	}
 
-	private @Nullable PoolDefinition replica(String name, ReplicaProperties own, PoolProperties primary) {
-		PoolProperties replica = PoolProperties.layered(own, this.properties.getDefaults());
+	private ResolvedPool replica(String name, ReplicaProperties own, SettingsLayer defaults, ResolvedPool primary) {
+		String prefix = PREFIX + "replicas." + name;
+		PoolProperties replica = PoolProperties.layered(own, defaults.settings());
 		String url = own.getUrl();
 		if (url == null) {
-			problem("replicas." + name + ".url", null, "every replica needs its own JDBC URL",
-					"Set " + PREFIX + "replicas." + name + ".url to the replica's JDBC URL (one host), for example "
-							+ "jdbc:postgresql://" + name + ":5432/app, or remove the replica");
-			return null;
+			this.problems.add(prefix + ".url", null, "every replica needs its own JDBC URL",
+					"Set " + prefix + ".url to the replica's JDBC URL (one host), for example " + "jdbc:postgresql://"
+							+ name + ":5432/app, or remove the replica");
 		}
-		if (JdbcUrls.hasSeveralHosts(url)) {
-			problem("replicas." + name + ".url", JdbcUrls.mask(url), "a replica URL must name exactly one host",
+		else if (JdbcUrls.hasSeveralHosts(url)) {
+			this.problems.add(prefix + ".url", url, "a replica URL must name exactly one host",
 					"Declare one replica per host under " + PREFIX + "replicas");
-			return null;
 		}
+		// The replica's own url only: one in defaults, meant for the primary, does not
+		// count.
+		replica.setUrl(url);
+		PoolProperties fromPrimary = primary.settings();
 		// The primary's credentials, unless the replica (or defaults) gives its own. A
 		// credentials provider outranks a username in HikariCP: inherit it only by a
 		// replica without a username of its own.
 		if (replica.getUsername() == null && replica.getCredentialsProviderClassName() == null) {
-			replica.setCredentialsProviderClassName(primary.getCredentialsProviderClassName());
+			replica.setCredentialsProviderClassName(fromPrimary.getCredentialsProviderClassName());
 		}
-		replica.setUsername(firstNonNull(replica.getUsername(), primary.getUsername()));
-		replica.setPassword(firstNonNull(replica.getPassword(), primary.getPassword()));
+		replica.setUsername(firstNonNull(replica.getUsername(), fromPrimary.getUsername()));
+		replica.setPassword(firstNonNull(replica.getPassword(), fromPrimary.getPassword()));
 		// A logical connection must look the same whichever pool it binds to.
-		replica.setAutoCommit(primary.getAutoCommit());
-		replica.setTransactionIsolation(primary.getTransactionIsolation());
+		replica.setAutoCommit(fromPrimary.getAutoCommit());
+		replica.setTransactionIsolation(fromPrimary.getTransactionIsolation());
 		// Short failure settings: from the replica's own keys only, so that a defaults
 		// section written for the primary does not slow down failover between replicas.
 		replica.setConnectionTimeout(firstNonNull(own.getConnectionTimeout(), REPLICA_CONNECTION_TIMEOUT));
@@ -150,28 +174,82 @@ final class PoolDefinitionsResolver {
 			.plus(REPLICA_SOCKET_TIMEOUT_MARGIN);
 		replica.getDataSourceProperties()
 			.putIfAbsent("socketTimeout", Long.toString((socketTimeout.toMillis() + 999) / 1000));
-		int weight = (own.getWeight() != null) ? own.getWeight() : 1;
-		return definition(name, PoolRole.REPLICA, replica, weight);
+		int weight = firstNonNull(own.getWeight(), 1);
+		return new ResolvedPool(name, PoolRole.REPLICA, prefix, replica,
+				inheriting(new SettingsLayer(prefix, own), defaults, primary), weight);
 	}
 
-	private PoolDefinition admin(PoolProperties primary) {
-		PoolProperties own = this.properties.getAdmin();
-		PoolProperties admin = PoolProperties.layered(own, this.properties.getDefaults(), primary);
+	private ResolvedPool admin(SettingsLayer own, SettingsLayer defaults, ResolvedPool primary) {
+		PoolProperties ownSettings = own.settings();
+		PoolProperties admin = PoolProperties.layered(ownSettings, defaults.settings(), primary.settings());
 		// Small, and never cut short: these come from the admin pool's own settings only.
-		admin.setMaximumPoolSize(firstNonNull(own.getMaximumPoolSize(), ADMIN_MAXIMUM_POOL_SIZE));
-		admin.setMinimumIdle(firstNonNull(own.getMinimumIdle(), 0));
-		admin.setStatementTimeout(firstNonNull(own.getStatementTimeout(), Duration.ZERO));
-		return definition(ADMIN, PoolRole.ADMIN, admin, 1);
+		admin.setMaximumPoolSize(firstNonNull(ownSettings.getMaximumPoolSize(), ADMIN_MAXIMUM_POOL_SIZE));
+		admin.setMinimumIdle(firstNonNull(ownSettings.getMinimumIdle(), 0));
+		admin.setStatementTimeout(firstNonNull(ownSettings.getStatementTimeout(), Duration.ZERO));
+		return new ResolvedPool(ADMIN, PoolRole.ADMIN, own.prefix(), admin, inheriting(own, defaults, primary), 1);
 	}
 
-	private PoolDefinition definition(String name, PoolRole role, PoolProperties settings, int weight) {
-		HikariConfig hikari = this.hikariMapper.toHikariConfig(settings);
+	private static List<SettingsLayer> inheriting(SettingsLayer own, SettingsLayer defaults, ResolvedPool primary) {
+		List<SettingsLayer> sources = new ArrayList<>(List.of(own, defaults));
+		sources.addAll(primary.sources());
+		return sources;
+	}
+
+	private PoolDefinition definition(ResolvedPool pool) {
+		PoolProperties settings = pool.settings();
+		String isolation = settings.getTransactionIsolation();
+		if (isolation != null) {
+			settings.setTransactionIsolation(IsolationLevels.toHikari(isolation));
+		}
+		checkDriverOrDataSource(pool);
+		HikariConfig hikari = this.hikariMapper.toHikariConfig(settings,
+				(setting, value, refusal) -> refused(pool, setting, value, refusal));
 		// Sessions show their pool in pg_stat_activity unless the application names them.
-		hikari.getDataSourceProperties().putIfAbsent(APPLICATION_NAME, name);
-		hikari.setReadOnly(role == PoolRole.REPLICA);
+		hikari.getDataSourceProperties().putIfAbsent(APPLICATION_NAME, pool.name());
+		hikari.setReadOnly(pool.role() == PoolRole.REPLICA);
 		Duration statementTimeout = firstNonNull(settings.getStatementTimeout(), Duration.ZERO);
 		int maxWaiting = firstNonNull(settings.getMaxWaiting(), 0);
-		return new PoolDefinition(name, role, hikari, statementTimeout, maxWaiting, weight);
+		return new PoolDefinition(pool.name(), pool.role(), hikari, statementTimeout, maxWaiting, pool.weight());
+	}
+
+	/**
+	 * A value HikariCP refused while a resolved pool was mapped: a problem of the pool's
+	 * setting, with HikariCP's reason. A value is reported once, though several pools
+	 * inherit it, and not again when a check already reported where it is written.
+	 */
+	private void refused(ResolvedPool pool, String setting, Object value, RuntimeException refusal) {
+		String property = pool.prefix() + "." + PoolSettings.key(setting);
+		String written = pool.writtenAt(setting, value);
+		if (this.problems.contains(written) || !this.reported.add(written)) {
+			return;
+		}
+		String action = written.equals(property) ? "Set " + property + " to a value HikariCP accepts, or remove it"
+				: "Correct " + written + ", which pool '" + pool.name() + "' inherits, or set " + property
+						+ " to a value HikariCP accepts";
+		this.problems.add(property, value, "HikariCP refuses it: " + describe(refusal), action);
+	}
+
+	// HikariCP would refuse the pair only when the pool starts, after the report.
+	private void checkDriverOrDataSource(ResolvedPool pool) {
+		String dataSourceClass = pool.settings().getDataSourceClassName();
+		String driverClass = pool.settings().getDriverClassName();
+		if (dataSourceClass != null && driverClass != null) {
+			String dataSourceAt = pool.writtenAt("dataSourceClassName", dataSourceClass);
+			String driverAt = pool.writtenAt("driverClassName", driverClass);
+			if (this.reported.add(dataSourceAt + " with " + driverAt)) {
+				this.problems.add(pool.prefix() + ".data-source-class-name", dataSourceClass,
+						"HikariCP cannot use a data-source-class-name together with a driver-class-name (here "
+								+ driverClass + ", from " + driverAt + ")",
+						"Keep one of the two: remove " + dataSourceAt + ", or the driver class name from " + driverAt);
+			}
+		}
+	}
+
+	// HikariCP's message; a deeper cause only when it says more (a provider's own error).
+	private static String describe(RuntimeException refusal) {
+		String message = Objects.requireNonNullElse(refusal.getMessage(), refusal.getClass().getName());
+		String cause = NestedExceptionUtils.getMostSpecificCause(refusal).getMessage();
+		return (cause != null && !message.contains(cause)) ? message + ": " + cause : message;
 	}
 
 	private void checkReplicaNames() {
@@ -180,74 +258,26 @@ final class PoolDefinitionsResolver {
 		seen.put(ADMIN, ADMIN);
 		for (String name : this.properties.getReplicas().keySet()) {
 			String key = name.toLowerCase(Locale.ROOT);
+			String property = PREFIX + "replicas." + name;
 			if (!POOL_NAME.matcher(name).matches()) {
-				problem("replicas." + name, name,
+				this.problems.add(property, name,
 						"a pool name is 1 to 63 letters, digits, '-' or '_', starting with " + "a letter or digit",
 						"Rename the replica under " + PREFIX + "replicas");
 			}
 			else if (key.equals(PRIMARY) || key.equals(ADMIN) || key.startsWith("tenant-")) {
-				problem("replicas." + name, name, "'primary', 'admin' and 'tenant-*' are reserved pool names",
+				this.problems.add(property, name, "'primary', 'admin' and 'tenant-*' are reserved pool names",
 						"Rename the replica under " + PREFIX + "replicas, for example to 'replica-1'");
 			}
 			else if (seen.putIfAbsent(key, name) != null) {
-				problem("replicas." + name, name,
+				this.problems.add(property, name,
 						"the name duplicates replica '" + seen.get(key) + "' (pool names are compared ignoring case)",
 						"Give each replica a distinct name");
 			}
 		}
 	}
 
-	private void checkLayer(String path, PoolProperties layer) {
-		checkAtLeast(path + ".maximum-pool-size", layer.getMaximumPoolSize(), 1);
-		checkAtLeast(path + ".minimum-idle", layer.getMinimumIdle(), 0);
-		checkAtLeast(path + ".max-waiting", layer.getMaxWaiting(), 0);
-		checkNotNegative(path + ".statement-timeout", layer.getStatementTimeout());
-		checkAtLeast(path + ".connection-timeout", layer.getConnectionTimeout(), Duration.ofMillis(250));
-		checkAtLeast(path + ".validation-timeout", layer.getValidationTimeout(), Duration.ofMillis(250));
-		checkNotNegative(path + ".idle-timeout", layer.getIdleTimeout());
-		checkNotNegative(path + ".max-lifetime", layer.getMaxLifetime());
-		checkNotNegative(path + ".keepalive-time", layer.getKeepaliveTime());
-		checkNotNegative(path + ".leak-detection-threshold", layer.getLeakDetectionThreshold());
-		checkIsolation(path + ".transaction-isolation", layer.getTransactionIsolation());
-	}
-
-	private void checkIsolation(String property, @Nullable String value) {
-		if (value != null) {
-			try {
-				IsolationLevels.parse(value);
-			}
-			catch (IllegalArgumentException ex) {
-				problem(property, value, "names no transaction isolation level",
-						"Set " + PREFIX + property + " to TRANSACTION_READ_COMMITTED, TRANSACTION_REPEATABLE_READ, "
-								+ "TRANSACTION_SERIALIZABLE or TRANSACTION_READ_UNCOMMITTED, or remove it");
-			}
-		}
-	}
-
-	private void checkWeight(String name, ReplicaProperties replica) {
-		checkAtLeast("replicas." + name + ".weight", replica.getWeight(), 1);
-	}
-
-	private void checkAtLeast(String property, @Nullable Integer value, int minimum) {
-		if (value != null && value < minimum) {
-			problem(property, value.toString(), "must be at least " + minimum,
-					"Set " + PREFIX + property + " to " + minimum + " or more, or remove it to use the default");
-		}
-	}
-
-	private void checkAtLeast(String property, @Nullable Duration value, Duration minimum) {
-		if (value != null && value.compareTo(minimum) < 0) {
-			problem(property, value.toString(), "must be at least " + minimum.toMillis() + "ms", "Set " + PREFIX
-					+ property + " to " + minimum.toMillis() + "ms or more, or remove it to use the default");
-		}
-	}
-
-	private void checkNotNegative(String property, @Nullable Duration value) {
-		checkAtLeast(property, value, Duration.ZERO);
-	}
-
-	private void problem(String property, @Nullable String value, String reason, String action) {
-		this.problems.add(new Problem(PREFIX + property, (value != null) ? value : "(none)", reason, action));
+	private static SettingsLayer layer(String path, PoolProperties settings) {
+		return new SettingsLayer(PREFIX + path, settings);
 	}
 
 	private static <T> T firstNonNull(@Nullable T value, T fallback) {
@@ -257,6 +287,34 @@ final class PoolDefinitionsResolver {
 	// Connection settings that may stay unset: String arguments pick this overload.
 	private static @Nullable String firstNonNull(@Nullable String value, @Nullable String fallback) {
 		return (value != null) ? value : fallback;
+	}
+
+	/**
+	 * One pool's resolved settings, before they reach HikariCP.
+	 *
+	 * @param name the pool name
+	 * @param role the pool's role
+	 * @param prefix the property prefix of the pool's own keys
+	 * @param settings the merged settings, with the role's defaults
+	 * @param sources the layers the pool inherits from, most specific first
+	 * @param weight the replica's weight (1 for other pools)
+	 */
+	private record ResolvedPool(String name, PoolRole role, String prefix, PoolProperties settings,
+			List<SettingsLayer> sources, int weight) {
+
+		/**
+		 * Where the pool's value of a setting is written: the property of the first layer
+		 * that holds this value, else (a value routing-pools chose) the pool's own key.
+		 */
+		String writtenAt(String setting, Object value) {
+			String key = PoolSettings.key(setting);
+			return this.sources.stream()
+				.filter((layer) -> value.equals(layer.value(setting)))
+				.findFirst()
+				.map((layer) -> layer.property(key))
+				.orElse(this.prefix + "." + key);
+		}
+
 	}
 
 }

@@ -105,8 +105,9 @@ public class PoolProperties {
 	private @Nullable Boolean autoCommit;
 
 	/**
-	 * Default transaction isolation, as a java.sql.Connection constant name such as
-	 * TRANSACTION_READ_COMMITTED. Replicas always use the primary's setting.
+	 * Default transaction isolation: READ_COMMITTED, REPEATABLE_READ, SERIALIZABLE or
+	 * READ_UNCOMMITTED, in any case, with or without the TRANSACTION_ prefix, or the JDBC
+	 * level (2, 4, 8, 1). Replicas always use the primary's setting.
 	 */
 	private @Nullable String transactionIsolation;
 

@@ -3,8 +3,10 @@ package io.routingpools.autoconfigure;
 import java.beans.PropertyDescriptor;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 import org.springframework.beans.BeanUtils;
 import org.springframework.beans.BeanWrapper;
@@ -17,7 +19,18 @@ import org.springframework.beans.PropertyAccessorFactory;
  */
 final class PoolSettings {
 
+	private static final Pattern WORD_BOUNDARY = Pattern.compile("([a-z0-9])([A-Z])");
+
 	private PoolSettings() {
+	}
+
+	/**
+	 * The configuration key of a setting, as written below a pool's prefix.
+	 * @param setting the JavaBean property name, such as {@code maximumPoolSize}
+	 * @return the kebab-case key, such as {@code maximum-pool-size}
+	 */
+	static String key(String setting) {
+		return WORD_BOUNDARY.matcher(setting).replaceAll("$1-$2").toLowerCase(Locale.ROOT);
 	}
 
 	/**

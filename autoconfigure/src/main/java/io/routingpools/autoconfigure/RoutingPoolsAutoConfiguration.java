@@ -1,5 +1,7 @@
 package io.routingpools.autoconfigure;
 
+import java.util.List;
+
 import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariDataSource;
@@ -53,7 +55,7 @@ public final class RoutingPoolsAutoConfiguration {
 	@ConditionalOnMissingBean
 	NamedPools routingPoolsNamedPools(RoutingPoolsProperties properties, DataSourceProperties dataSourceProperties,
 			ObjectProvider<JdbcConnectionDetails> connectionDetails, Environment environment) {
-		PoolProperties springDataSource = SpringDataSourceSettings.of(environment, dataSourceProperties,
+		List<SettingsLayer> springDataSource = SpringDataSourceSettings.of(environment, dataSourceProperties,
 				connectionDetails.getIfUnique());
 		return NamedPools.start(new PoolDefinitionsResolver(properties, springDataSource).resolve());
 	}

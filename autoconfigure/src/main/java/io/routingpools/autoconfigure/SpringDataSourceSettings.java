@@ -1,5 +1,7 @@
 package io.routingpools.autoconfigure;
 
+import java.util.List;
+
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.bind.Binder;
@@ -13,9 +15,20 @@ import org.springframework.core.env.Environment;
  * connection of a {@link JdbcConnectionDetails} bean (Testcontainers, Docker Compose) or,
  * without one, {@code spring.datasource.url}, {@code username}, {@code password} and
  * {@code driver-class-name}. This is what lets an application that already has
- * {@code spring.datasource.*} add replicas and change nothing else.
+ * {@code spring.datasource.*} add replicas and change nothing else. Each layer keeps the
+ * prefix its values are written under, so that the startup checks name the property the
+ * user wrote.
  */
 final class SpringDataSourceSettings {
+
+	/** Prefix of Spring Boot's HikariCP settings. */
+	static final String HIKARI_PREFIX = "spring.datasource.hikari";
+
+	/** Prefix of Spring Boot's connection settings. */
+	static final String DATASOURCE_PREFIX = "spring.datasource";
+
+	/** Names the layer of a {@link JdbcConnectionDetails} bean, which has no prefix. */
+	static final String CONNECTION_DETAILS = "JdbcConnectionDetails";
 
 	private SpringDataSourceSettings() {
 	}
@@ -25,12 +38,14 @@ final class SpringDataSourceSettings {
 	 * @param environment the environment holding {@code spring.datasource.hikari.*}
 	 * @param properties the bound {@code spring.datasource.*}
 	 * @param connectionDetails the application's connection details, if it has one
-	 * @return one layer of pool settings, for the primary only
+	 * @return the layers of pool settings, for the primary only, most specific first:
+	 * {@code spring.datasource.hikari}, then the connection ({@code spring.datasource} or
+	 * the {@link #CONNECTION_DETAILS} bean)
 	 */
-	static PoolProperties of(Environment environment, DataSourceProperties properties,
+	static List<SettingsLayer> of(Environment environment, DataSourceProperties properties,
 			@Nullable JdbcConnectionDetails connectionDetails) {
 		PoolProperties hikari = Binder.get(environment)
-			.bind("spring.datasource.hikari", PoolProperties.class)
+			.bind(HIKARI_PREFIX, PoolProperties.class)
 			.orElseGet(PoolProperties::new);
 		PoolProperties connection = new PoolProperties();
 		if (connectionDetails != null) {
@@ -45,7 +60,8 @@ final class SpringDataSourceSettings {
 			connection.setPassword(properties.getPassword());
 			connection.setDriverClassName(properties.getDriverClassName());
 		}
-		return PoolProperties.layered(hikari, connection);
+		return List.of(new SettingsLayer(HIKARI_PREFIX, hikari),
+				new SettingsLayer((connectionDetails != null) ? CONNECTION_DETAILS : DATASOURCE_PREFIX, connection));
 	}
 
 }

@@ -73,6 +73,13 @@ class InvalidConfigurationFailureAnalyzerTests {
 	}
 
 	@Test
+	void durationIsShownAsWritten() {
+		FailureAnalysis analysis = analyze("routing-pools.primary.url=jdbc:postgresql://127.0.0.1:9/app",
+				"routing-pools.primary.connection-timeout=100ms", "routing-pools.defaults.idle-timeout=-1s");
+		assertThat(analysis.getDescription()).contains("Value: 100ms").contains("Value: -1s").doesNotContain("PT");
+	}
+
+	@Test
 	void replicaNamedLikeAReservedPool() {
 		FailureAnalysis analysis = analyze("routing-pools.primary.url=jdbc:postgresql://127.0.0.1:9/app",
 				"routing-pools.replicas.admin.url=jdbc:postgresql://127.0.0.1:9/app");

@@ -1,0 +1,81 @@
+package io.routingpools.autoconfigure;
+
+import java.time.Duration;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The startup checks of pool settings, run on each layer on its own (a pool's own keys,
+ * {@code routing-pools.defaults}, {@code spring.datasource.hikari}) before anything
+ * reaches HikariCP, so that a value that cannot work is reported under the property the
+ * user wrote, with every other problem. They refuse at least what HikariCP's setters
+ * refuse (a pool size below 1, a negative minimum idle or duration, a connection or
+ * validation timeout below 250ms), plus what routing-pools itself needs.
+ */
+final class SettingsChecks {
+
+	/** HikariCP's floor for the connection and validation timeouts. */
+	static final Duration HIKARI_TIMEOUT_FLOOR = Duration.ofMillis(250);
+
+	private final ConfigurationProblems problems;
+
+	/**
+	 * Create checks that report to the given problems.
+	 * @param problems where problems are collected
+	 */
+	SettingsChecks(ConfigurationProblems problems) {
+		this.problems = problems;
+	}
+
+	/**
+	 * Check every setting of one layer.
+	 * @param layer the layer, with the prefix its values are written under
+	 */
+	void check(SettingsLayer layer) {
+		PoolProperties settings = layer.settings();
+		atLeast(layer.property("maximum-pool-size"), settings.getMaximumPoolSize(), 1);
+		atLeast(layer.property("minimum-idle"), settings.getMinimumIdle(), 0);
+		atLeast(layer.property("max-waiting"), settings.getMaxWaiting(), 0);
+		notNegative(layer.property("statement-timeout"), settings.getStatementTimeout());
+		atLeast(layer.property("connection-timeout"), settings.getConnectionTimeout(), HIKARI_TIMEOUT_FLOOR);
+		atLeast(layer.property("validation-timeout"), settings.getValidationTimeout(), HIKARI_TIMEOUT_FLOOR);
+		notNegative(layer.property("idle-timeout"), settings.getIdleTimeout());
+		notNegative(layer.property("max-lifetime"), settings.getMaxLifetime());
+		notNegative(layer.property("keepalive-time"), settings.getKeepaliveTime());
+		notNegative(layer.property("leak-detection-threshold"), settings.getLeakDetectionThreshold());
+		isolation(layer.property("transaction-isolation"), settings.getTransactionIsolation());
+	}
+
+	/**
+	 * Check that a number is at least a minimum.
+	 * @param property the full property name
+	 * @param value the value, or {@code null} when unset
+	 * @param minimum the smallest value that works
+	 */
+	void atLeast(String property, @Nullable Integer value, int minimum) {
+		if (value != null && value < minimum) {
+			this.problems.add(property, value, (minimum == 0) ? "cannot be negative" : "must be at least " + minimum,
+					"Set " + property + " to " + minimum + " or more, or remove it to use the default");
+		}
+	}
+
+	private void atLeast(String property, @Nullable Duration value, Duration minimum) {
+		if (value != null && value.compareTo(minimum) < 0) {
+			String least = ReportedValues.format(minimum);
+			this.problems.add(property, value, minimum.isZero() ? "cannot be negative" : "must be at least " + least,
+					"Set " + property + " to " + least + " or more, or remove it to use the default");
+		}
+	}
+
+	private void notNegative(String property, @Nullable Duration value) {
+		atLeast(property, value, Duration.ZERO);
+	}
+
+	private void isolation(String property, @Nullable String value) {
+		if (value != null && !IsolationLevels.isLevel(value)) {
+			this.problems.add(property, value, "names no transaction isolation level",
+					"Set " + property + " to " + IsolationLevels.ACCEPTED + ", or remove it");
+		}
+	}
+
+}
