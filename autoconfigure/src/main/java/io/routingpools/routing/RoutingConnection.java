@@ -280,45 +280,37 @@ abstract class RoutingConnection extends RecordingConnection implements Binding 
 
 	@Override
 	public void commit() throws SQLException {
-		checkOpen();
-		Connection connection = this.physical;
-		if (connection == null) {
-			checkManualCommit("commit");
-			return;
-		}
-		try {
-			connection.commit();
-		}
-		catch (SQLException ex) {
-			throw failed(ex);
-		}
-		if (!this.autoCommit) {
-			releaseIfFreeAfterTransaction();
-		}
+		endTransaction(true);
 	}
 
 	@Override
 	public void rollback() throws SQLException {
+		endTransaction(false);
+	}
+
+	private void endTransaction(boolean commit) throws SQLException {
 		checkOpen();
 		Connection connection = this.physical;
 		if (connection == null) {
-			checkManualCommit("rollback");
+			if (this.autoCommit) {
+				throw new SQLException("Cannot " + (commit ? "commit" : "rollback") + " when autoCommit is enabled",
+						NO_ACTIVE_SQL_TRANSACTION);
+			}
 			return;
 		}
 		try {
-			connection.rollback();
+			if (commit) {
+				connection.commit();
+			}
+			else {
+				connection.rollback();
+			}
 		}
 		catch (SQLException ex) {
 			throw failed(ex);
 		}
 		if (!this.autoCommit) {
 			releaseIfFreeAfterTransaction();
-		}
-	}
-
-	private void checkManualCommit(String operation) throws SQLException {
-		if (this.autoCommit) {
-			throw new SQLException("Cannot " + operation + " when autoCommit is enabled", NO_ACTIVE_SQL_TRANSACTION);
 		}
 	}
 
