@@ -22,6 +22,11 @@ public final class RoutingDataSource implements DataSource {
 	/** The pools' default isolation is not known yet: the first binding learns it. */
 	public static final int UNKNOWN_ISOLATION = -1;
 
+	/**
+	 * SQLSTATE {@code feature_not_supported}, for what the routing DataSource refuses.
+	 */
+	static final String FEATURE_NOT_SUPPORTED = "0A000";
+
 	private final Router router;
 
 	private final boolean defaultAutoCommit;
@@ -96,7 +101,8 @@ public final class RoutingDataSource implements DataSource {
 	@Override
 	public Connection getConnection(String username, String password) throws SQLException {
 		throw new SQLFeatureNotSupportedException(
-				"The routing DataSource uses the credentials configured for each pool (routing-pools.*)");
+				"The routing DataSource uses the credentials configured for each pool (routing-pools.*)",
+				FEATURE_NOT_SUPPORTED);
 	}
 
 	@Override
@@ -106,12 +112,13 @@ public final class RoutingDataSource implements DataSource {
 
 	@Override
 	public void setLogWriter(PrintWriter out) throws SQLException {
-		throw new SQLFeatureNotSupportedException("Configure logging of each pool instead");
+		throw new SQLFeatureNotSupportedException("Configure logging of each pool instead", FEATURE_NOT_SUPPORTED);
 	}
 
 	@Override
 	public void setLoginTimeout(int seconds) throws SQLException {
-		throw new SQLFeatureNotSupportedException("Set routing-pools.*.connection-timeout instead");
+		throw new SQLFeatureNotSupportedException("Set routing-pools.*.connection-timeout instead",
+				FEATURE_NOT_SUPPORTED);
 	}
 
 	@Override
@@ -121,7 +128,8 @@ public final class RoutingDataSource implements DataSource {
 
 	@Override
 	public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-		throw new SQLFeatureNotSupportedException();
+		throw new SQLFeatureNotSupportedException("The routing DataSource does not log through java.util.logging",
+				FEATURE_NOT_SUPPORTED);
 	}
 
 	@Override
@@ -130,8 +138,10 @@ public final class RoutingDataSource implements DataSource {
 		if (iface.isInstance(this)) {
 			return (T) this;
 		}
-		throw new SQLException("RoutingDataSource is not a wrapper for " + iface.getName()
-				+ "; inject a member pool with @Qualifier(\"<pool name>\") to reach it directly");
+		throw new SQLException(
+				"RoutingDataSource is not a wrapper for " + iface.getName()
+						+ "; inject a member pool with @Qualifier(\"<pool name>\") to reach it directly",
+				FEATURE_NOT_SUPPORTED);
 	}
 
 	@Override
