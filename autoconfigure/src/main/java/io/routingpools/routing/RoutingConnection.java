@@ -129,7 +129,7 @@ abstract class RoutingConnection extends RecordingConnection implements Binding 
 	 * outside a transaction: nothing needs it, or the bound pool cannot serve that work
 	 * anyway.
 	 */
-	private boolean mayEndBinding(Route current, boolean readOnly) throws SQLException {
+	private boolean mayEndBinding(Route current, boolean readOnly) {
 		return isFree() || !servedBy(current, readOnly);
 	}
 
