@@ -46,6 +46,9 @@ abstract class RoutingConnection extends RecordingConnection implements Binding 
 	 */
 	static final String NO_ACTIVE_SQL_TRANSACTION = "25P01";
 
+	/** SQLSTATE {@code connection_does_not_exist}. */
+	static final String CONNECTION_DOES_NOT_EXIST = "08003";
+
 	private static final Log logger = LogFactory.getLog(RoutingConnection.class);
 
 	private @Nullable Connection physical;
@@ -87,7 +90,19 @@ abstract class RoutingConnection extends RecordingConnection implements Binding 
 		Route current = this.route;
 		if (connection != null && current != null) {
 			String explicit = PoolRouting.currentPool();
-			if (explicit == null || explicit.equals(current.pool().name())) {
+			if (explicit == null) {
+				// Work after an explicit route ended is routed again, unless it belongs
+				// to a
+				// transaction or to statements that can only run where the route put
+				// them.
+				if (current.reason() != RouteReason.EXPLICIT || !this.autoCommit
+						|| !mayEndBinding(current, this.readOnly)) {
+					return connection;
+				}
+				release();
+				return bind();
+			}
+			if (explicit.equals(current.pool().name())) {
 				return connection;
 			}
 			if (!this.autoCommit || !isFree()) {
@@ -242,7 +257,7 @@ abstract class RoutingConnection extends RecordingConnection implements Binding 
 	@Override
 	final void checkOpen() throws SQLException {
 		if (this.closed) {
-			throw new SQLException("Connection is closed", "08003");
+			throw new SQLException("Connection is closed", CONNECTION_DOES_NOT_EXIST);
 		}
 	}
 
@@ -295,6 +310,18 @@ abstract class RoutingConnection extends RecordingConnection implements Binding 
 			if (this.autoCommit) {
 				throw new SQLException("Cannot " + (commit ? "commit" : "rollback") + " when autoCommit is enabled",
 						NO_ACTIVE_SQL_TRANSACTION);
+			}
+			return;
+		}
+		if (connection.isClosed()) {
+			// The pool closed its connection after a fatal error (HikariCP does so for
+			// SQLSTATE class 08, 0A000, ...): the transaction is gone with it. Ending it
+			// releases the binding, so that the next transaction binds again.
+			String pool = String.valueOf(this.route);
+			release();
+			if (commit) {
+				throw new SQLException("Cannot commit: the connection from " + pool
+						+ " was closed after an error, and its transaction is lost", CONNECTION_DOES_NOT_EXIST);
 			}
 			return;
 		}

@@ -7,6 +7,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLClientInfoException;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -337,6 +338,62 @@ class RoutingConnectionTests {
 			connection.createStatement().close();
 			PoolRouting.call("admin", connection::createStatement).close();
 			assertThat(boundUrl(connection)).isEqualTo(StubPools.url("admin"));
+		}
+	}
+
+	@Test
+	void autoCommitWorkAfterAnExplicitRouteEndsIsRoutedAgain() throws Exception {
+		try (Connection connection = this.dataSource.getConnection()) {
+			PoolRouting.call("admin", connection::createStatement).close();
+			connection.createStatement().close();
+			assertThat(boundUrl(connection)).isEqualTo(StubPools.url("primary"));
+		}
+	}
+
+	@Test
+	void aWriteAfterAnExplicitRouteToAReplicaEndedGoesToThePrimaryClosingWhatTheRouteKept() throws Exception {
+		try (Connection connection = this.dataSource.getConnection()) {
+			PreparedStatement kept = PoolRouting.call("replica-a", () -> connection.prepareStatement("select 1"));
+			connection.createStatement().close();
+			assertThat(boundUrl(connection)).isEqualTo(StubPools.url("primary"));
+			assertThatExceptionOfType(SQLException.class).isThrownBy(kept::executeQuery);
+		}
+	}
+
+	@Test
+	void aStatementStillOpenFromAnExplicitRouteKeepsItsPoolForWorkThatPoolServes() throws Exception {
+		try (Connection connection = this.dataSource.getConnection()) {
+			PreparedStatement kept = PoolRouting.call("admin", () -> connection.prepareStatement("select 1"));
+			connection.createStatement().close();
+			assertThat(boundUrl(connection)).isEqualTo(StubPools.url("admin"));
+			kept.executeQuery().close();
+		}
+	}
+
+	@Test
+	void rollbackAfterThePoolClosedItsConnectionEndsTheBindingAndTheNextTransactionBindsAgain() throws SQLException {
+		try (Connection connection = readOnlyTransaction()) {
+			Statement statement = connection.createStatement();
+			StubConnection broken = stub(connection);
+			broken.failNextCall(new SQLException("ERROR: not implemented", "0A000"));
+			assertThatExceptionOfType(SQLException.class).isThrownBy(() -> statement.executeQuery("select 1"));
+			connection.rollback();
+			assertThat(boundUrl(connection)).isNull();
+			connection.createStatement().executeQuery("select 1").close();
+			assertThat(stub(connection)).isNotSameAs(broken);
+		}
+	}
+
+	@Test
+	void commitAfterThePoolClosedItsConnectionFailsWith08003AndEndsTheBinding() throws SQLException {
+		try (Connection connection = readOnlyTransaction()) {
+			Statement statement = connection.createStatement();
+			stub(connection).failNextCall(new SQLException("ERROR: not implemented", "0A000"));
+			assertThatExceptionOfType(SQLException.class).isThrownBy(() -> statement.executeQuery("select 1"));
+			assertThatExceptionOfType(SQLException.class).isThrownBy(connection::commit)
+				.withMessageContaining("replica-a")
+				.satisfies((ex) -> assertThat(ex.getSQLState()).isEqualTo("08003"));
+			assertThat(boundUrl(connection)).isNull();
 		}
 	}
 
