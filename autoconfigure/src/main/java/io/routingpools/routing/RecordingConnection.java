@@ -182,7 +182,7 @@ abstract class RecordingConnection implements Connection {
 
 	private void checkOpenForClientInfo() throws SQLClientInfoException {
 		if (isClosed()) {
-			throw new SQLClientInfoException("Connection is closed", "08003", 0, Map.of());
+			throw new SQLClientInfoException("Connection is closed", SqlStates.CONNECTION_DOES_NOT_EXIST, 0, Map.of());
 		}
 	}
 

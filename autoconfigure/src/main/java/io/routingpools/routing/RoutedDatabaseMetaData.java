@@ -17,11 +17,11 @@ import org.jspecify.annotations.Nullable;
  */
 abstract class RoutedDatabaseMetaData implements DatabaseMetaData {
 
-	final RoutingConnection connection;
+	final StatementTrackingConnection connection;
 
 	final DatabaseMetaData delegate;
 
-	RoutedDatabaseMetaData(RoutingConnection connection, DatabaseMetaData delegate) {
+	RoutedDatabaseMetaData(StatementTrackingConnection connection, DatabaseMetaData delegate) {
 		this.connection = connection;
 		this.delegate = delegate;
 	}

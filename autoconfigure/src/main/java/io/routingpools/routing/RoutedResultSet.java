@@ -15,7 +15,7 @@ import org.jspecify.annotations.Nullable;
  */
 abstract class RoutedResultSet implements ResultSet {
 
-	private final RoutingConnection connection;
+	private final StatementTrackingConnection connection;
 
 	private final @Nullable Statement statement;
 

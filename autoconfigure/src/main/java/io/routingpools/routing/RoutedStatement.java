@@ -18,7 +18,7 @@ import org.jspecify.annotations.Nullable;
  */
 abstract class RoutedStatement implements Statement {
 
-	final RoutingConnection connection;
+	final StatementTrackingConnection connection;
 
 	final Statement delegate;
 
@@ -29,7 +29,7 @@ abstract class RoutedStatement implements Statement {
 	// Whether the connection still counts this statement as open.
 	private boolean counted = true;
 
-	RoutedStatement(RoutingConnection connection, Statement delegate) {
+	RoutedStatement(StatementTrackingConnection connection, Statement delegate) {
 		this.connection = connection;
 		this.delegate = delegate;
 		this.binding = connection.binding();

@@ -23,12 +23,6 @@ import org.jspecify.annotations.Nullable;
  */
 public final class Router {
 
-	/**
-	 * SQLSTATE {@code invalid_catalog_name}: an explicit route names no pool, as a
-	 * connection naming no database. (Class 42 would make Spring blame the SQL.)
-	 */
-	static final String NO_SUCH_POOL = "3D000";
-
 	private static final RouteReason[] REASONS = RouteReason.values();
 
 	private final NamedPools pools;
@@ -118,7 +112,7 @@ public final class Router {
 		if (pool == null) {
 			throw new SQLException(
 					"No pool named '" + name + "' (@UsePool or PoolRouting); the pools are " + this.pools.names(),
-					NO_SUCH_POOL);
+					SqlStates.NO_SUCH_POOL);
 		}
 		return pool;
 	}
@@ -166,8 +160,11 @@ public final class Router {
 
 	private Connection fallBack(Binding logical, @Nullable SQLException failures) throws SQLException {
 		if (!this.fallback.toPrimary()) {
-			throw withCause(new SQLTransientConnectionException("No replica could serve a read-only transaction "
-					+ describeFailures(failures) + " and routing-pools.routing.fallback-to-primary is false", "08001"),
+			throw withCause(
+					new SQLTransientConnectionException(
+							"No replica could serve a read-only transaction " + describeFailures(failures)
+									+ " and routing-pools.routing.fallback-to-primary is false",
+							SqlStates.UNABLE_TO_CONNECT),
 					failures);
 		}
 		if (this.fallbackPermits != null && !this.fallbackPermits.tryAcquire()) {
@@ -175,7 +172,7 @@ public final class Router {
 					"No replica could serve a read-only transaction " + describeFailures(failures) + " and "
 							+ this.fallback.maxConcurrency() + " reads are already falling back to pool '"
 							+ this.pools.primary().name() + "' (routing-pools.routing.fallback-max-concurrency)",
-					"08001"), failures);
+					SqlStates.UNABLE_TO_CONNECT), failures);
 		}
 		NamedPool primary = this.pools.primary();
 		try {

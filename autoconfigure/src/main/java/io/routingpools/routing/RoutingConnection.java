@@ -1,12 +1,8 @@
 package io.routingpools.routing;
 
-import java.sql.CallableStatement;
 import java.sql.Connection;
-import java.sql.DatabaseMetaData;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.SQLWarning;
-import java.sql.Statement;
 import java.util.concurrent.Executor;
 
 import io.routingpools.pool.PoolRole;
@@ -17,8 +13,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * A logical connection that binds to a physical pool connection at its first real use and
  * releases it when its transaction ends, so that each transaction is routed on its own
- * (DESIGN section 4). This class holds the binding lifecycle; the recorded settings live
- * in {@link RecordingConnection}, and the plain delegation of every other method is
+ * (DESIGN section 4). This class holds the binding lifecycle; statement tracking lives in
+ * {@link StatementTrackingConnection}, the recorded settings in
+ * {@link RecordingConnection}, and the plain delegation of every other method is
  * generated at build time ({@code DelegatingRoutingConnection}).
  * <p>
  * A binding ends at {@code commit()} or {@code rollback()} in manual-commit mode, when
@@ -33,21 +30,7 @@ import org.jspecify.annotations.Nullable;
  * <p>
  * Not thread-safe, like any JDBC connection.
  */
-abstract class RoutingConnection extends RecordingConnection implements Binding {
-
-	/**
-	 * SQLSTATE {@code active_sql_transaction}: another pool named inside a transaction.
-	 */
-	static final String ACTIVE_SQL_TRANSACTION = "25001";
-
-	/**
-	 * SQLSTATE {@code no_active_sql_transaction}, as pgjdbc reports commit in
-	 * auto-commit.
-	 */
-	static final String NO_ACTIVE_SQL_TRANSACTION = "25P01";
-
-	/** SQLSTATE {@code connection_does_not_exist}. */
-	static final String CONNECTION_DOES_NOT_EXIST = "08003";
+abstract class RoutingConnection extends StatementTrackingConnection implements Binding {
 
 	private static final Log logger = LogFactory.getLog(RoutingConnection.class);
 
@@ -56,12 +39,6 @@ abstract class RoutingConnection extends RecordingConnection implements Binding 
 	private @Nullable Route route;
 
 	private boolean closed;
-
-	// Counts bindings, so that a statement of an earlier binding (closed with it) is not
-	// counted as closed again in the current one.
-	private int binding;
-
-	private int openStatements;
 
 	private boolean pinned;
 
@@ -110,7 +87,7 @@ abstract class RoutingConnection extends RecordingConnection implements Binding 
 						"Pool '" + explicit + "' was requested (@UsePool or PoolRouting) inside a "
 								+ "transaction already bound to pool '" + current.pool().name()
 								+ "'; start a new transaction (for example with REQUIRES_NEW) to use another pool",
-						ACTIVE_SQL_TRANSACTION);
+						SqlStates.ACTIVE_SQL_TRANSACTION);
 			}
 			release();
 		}
@@ -135,7 +112,7 @@ abstract class RoutingConnection extends RecordingConnection implements Binding 
 			throw ex;
 		}
 		this.physical = connection;
-		this.binding++;
+		bindingStarted();
 		return connection;
 	}
 
@@ -165,7 +142,7 @@ abstract class RoutingConnection extends RecordingConnection implements Binding 
 	 * Whether the application holds nothing that needs the physical connection.
 	 */
 	private boolean isFree() {
-		return !this.pinned && this.openStatements == 0;
+		return !this.pinned && !hasOpenStatements();
 	}
 
 	/**
@@ -192,7 +169,7 @@ abstract class RoutingConnection extends RecordingConnection implements Binding 
 		Route released = this.route;
 		this.physical = null;
 		this.route = null;
-		this.openStatements = 0;
+		bindingEnded();
 		this.pinned = false;
 		if (connection != null && released != null) {
 			try {
@@ -211,6 +188,7 @@ abstract class RoutingConnection extends RecordingConnection implements Binding 
 	 * @param ex the error from the driver
 	 * @return the error to throw: enriched, or {@code ex} itself
 	 */
+	@Override
 	final SQLException failed(SQLException ex) {
 		Route current = this.route;
 		if (current == null) {
@@ -220,44 +198,10 @@ abstract class RoutingConnection extends RecordingConnection implements Binding 
 		return WrongNodeErrors.enrich(ex, current);
 	}
 
-	int binding() {
-		return this.binding;
-	}
-
-	/**
-	 * A statement was closed.
-	 * @param binding the binding it was created in; its own statements were closed with
-	 * it
-	 */
-	void statementClosed(int binding) {
-		if (binding == this.binding && this.openStatements > 0) {
-			this.openStatements--;
-		}
-	}
-
-	final Statement wrap(Statement statement) {
-		this.openStatements++;
-		return new DelegatingRoutedStatement(this, statement);
-	}
-
-	final PreparedStatement wrap(PreparedStatement statement) {
-		this.openStatements++;
-		return new DelegatingRoutedPreparedStatement(this, statement);
-	}
-
-	final CallableStatement wrap(CallableStatement statement) {
-		this.openStatements++;
-		return new DelegatingRoutedCallableStatement(this, statement);
-	}
-
-	final DatabaseMetaData wrap(DatabaseMetaData metaData) {
-		return new DelegatingRoutedDatabaseMetaData(this, metaData);
-	}
-
 	@Override
 	final void checkOpen() throws SQLException {
 		if (this.closed) {
-			throw new SQLException("Connection is closed", CONNECTION_DOES_NOT_EXIST);
+			throw new SQLException("Connection is closed", SqlStates.CONNECTION_DOES_NOT_EXIST);
 		}
 	}
 
@@ -309,7 +253,7 @@ abstract class RoutingConnection extends RecordingConnection implements Binding 
 		if (connection == null) {
 			if (this.autoCommit) {
 				throw new SQLException("Cannot " + (commit ? "commit" : "rollback") + " when autoCommit is enabled",
-						NO_ACTIVE_SQL_TRANSACTION);
+						SqlStates.NO_ACTIVE_SQL_TRANSACTION);
 			}
 			return;
 		}
@@ -320,8 +264,10 @@ abstract class RoutingConnection extends RecordingConnection implements Binding 
 			String pool = String.valueOf(this.route);
 			release();
 			if (commit) {
-				throw new SQLException("Cannot commit: the connection from " + pool
-						+ " was closed after an error, and its transaction is lost", CONNECTION_DOES_NOT_EXIST);
+				throw new SQLException(
+						"Cannot commit: the connection from " + pool
+								+ " was closed after an error, and its transaction is lost",
+						SqlStates.CONNECTION_DOES_NOT_EXIST);
 			}
 			return;
 		}

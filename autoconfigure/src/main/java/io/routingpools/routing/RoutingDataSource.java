@@ -22,11 +22,6 @@ public final class RoutingDataSource implements DataSource {
 	/** The pools' default isolation is not known yet: the first binding learns it. */
 	public static final int UNKNOWN_ISOLATION = -1;
 
-	/**
-	 * SQLSTATE {@code feature_not_supported}, for what the routing DataSource refuses.
-	 */
-	static final String FEATURE_NOT_SUPPORTED = "0A000";
-
 	private final Router router;
 
 	private final boolean defaultAutoCommit;
@@ -102,7 +97,7 @@ public final class RoutingDataSource implements DataSource {
 	public Connection getConnection(String username, String password) throws SQLException {
 		throw new SQLFeatureNotSupportedException(
 				"The routing DataSource uses the credentials configured for each pool (routing-pools.*)",
-				FEATURE_NOT_SUPPORTED);
+				SqlStates.FEATURE_NOT_SUPPORTED);
 	}
 
 	@Override
@@ -112,13 +107,14 @@ public final class RoutingDataSource implements DataSource {
 
 	@Override
 	public void setLogWriter(PrintWriter out) throws SQLException {
-		throw new SQLFeatureNotSupportedException("Configure logging of each pool instead", FEATURE_NOT_SUPPORTED);
+		throw new SQLFeatureNotSupportedException("Configure logging of each pool instead",
+				SqlStates.FEATURE_NOT_SUPPORTED);
 	}
 
 	@Override
 	public void setLoginTimeout(int seconds) throws SQLException {
 		throw new SQLFeatureNotSupportedException("Set routing-pools.*.connection-timeout instead",
-				FEATURE_NOT_SUPPORTED);
+				SqlStates.FEATURE_NOT_SUPPORTED);
 	}
 
 	@Override
@@ -129,7 +125,7 @@ public final class RoutingDataSource implements DataSource {
 	@Override
 	public Logger getParentLogger() throws SQLFeatureNotSupportedException {
 		throw new SQLFeatureNotSupportedException("The routing DataSource does not log through java.util.logging",
-				FEATURE_NOT_SUPPORTED);
+				SqlStates.FEATURE_NOT_SUPPORTED);
 	}
 
 	@Override
@@ -141,7 +137,7 @@ public final class RoutingDataSource implements DataSource {
 		throw new SQLException(
 				"RoutingDataSource is not a wrapper for " + iface.getName()
 						+ "; inject a member pool with @Qualifier(\"<pool name>\") to reach it directly",
-				FEATURE_NOT_SUPPORTED);
+				SqlStates.FEATURE_NOT_SUPPORTED);
 	}
 
 	@Override

@@ -10,14 +10,11 @@ import java.sql.SQLException;
  */
 final class WrongNodeErrors {
 
-	/** SQLSTATE {@code read_only_sql_transaction}. */
-	static final String READ_ONLY_SQL_TRANSACTION = "25006";
-
 	private WrongNodeErrors() {
 	}
 
 	static SQLException enrich(SQLException ex, Route route) {
-		if (!READ_ONLY_SQL_TRANSACTION.equals(ex.getSQLState())) {
+		if (!SqlStates.READ_ONLY_SQL_TRANSACTION.equals(ex.getSQLState())) {
 			return ex;
 		}
 		String message = ex.getMessage() + " [routing-pools: connection from " + route.describe() + hint(route) + "]";

@@ -1,0 +1,83 @@
+package io.routingpools.routing;
+
+import java.sql.CallableStatement;
+import java.sql.DatabaseMetaData;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/**
+ * The statement-tracking part of a logical connection: wraps what a bound connection
+ * hands out (statements, metadata) and counts the statements still open, because an open
+ * statement keeps the binding into the next transaction. Bindings are numbered, so that a
+ * statement of an earlier binding, closed with it, does not count again.
+ */
+abstract class StatementTrackingConnection extends RecordingConnection {
+
+	private int binding;
+
+	private int openStatements;
+
+	StatementTrackingConnection(RoutingDataSource source, boolean autoCommit) {
+		super(source, autoCommit);
+	}
+
+	/**
+	 * A driver call on this connection or one of its statements, result sets or metadata
+	 * failed.
+	 * @param ex the error from the driver
+	 * @return the error to throw
+	 */
+	abstract SQLException failed(SQLException ex);
+
+	/**
+	 * The current binding's number, which each statement remembers.
+	 * @return the number of bindings so far
+	 */
+	final int binding() {
+		return this.binding;
+	}
+
+	final void bindingStarted() {
+		this.binding++;
+	}
+
+	// The pool closes a binding's statements with its connection.
+	final void bindingEnded() {
+		this.openStatements = 0;
+	}
+
+	final boolean hasOpenStatements() {
+		return this.openStatements > 0;
+	}
+
+	/**
+	 * A statement was closed.
+	 * @param binding the binding it was created in
+	 */
+	final void statementClosed(int binding) {
+		if (binding == this.binding && this.openStatements > 0) {
+			this.openStatements--;
+		}
+	}
+
+	final Statement wrap(Statement statement) {
+		this.openStatements++;
+		return new DelegatingRoutedStatement(this, statement);
+	}
+
+	final PreparedStatement wrap(PreparedStatement statement) {
+		this.openStatements++;
+		return new DelegatingRoutedPreparedStatement(this, statement);
+	}
+
+	final CallableStatement wrap(CallableStatement statement) {
+		this.openStatements++;
+		return new DelegatingRoutedCallableStatement(this, statement);
+	}
+
+	final DatabaseMetaData wrap(DatabaseMetaData metaData) {
+		return new DelegatingRoutedDatabaseMetaData(this, metaData);
+	}
+
+}
