@@ -26,9 +26,6 @@ final class ReportedValues {
 	/** Setting or driver property names whose values are secrets. */
 	private static final Pattern SECRET_NAME = Pattern.compile("(?i).*(password|secret|sslkey).*");
 
-	/** The password of a URL's user information: {@code //user:password@host}. */
-	private static final Pattern URL_USER_PASSWORD = Pattern.compile("(//[^/:@?;]*:)[^/@?;]*@");
-
 	/** Duration units a user writes (Spring Boot's simple format), largest first. */
 	private static final List<Unit> UNITS = List.of(new Unit(ChronoUnit.DAYS, "d"), new Unit(ChronoUnit.HOURS, "h"),
 			new Unit(ChronoUnit.MINUTES, "m"), new Unit(ChronoUnit.SECONDS, "s"), new Unit(ChronoUnit.MILLIS, "ms"),
@@ -97,7 +94,7 @@ final class ReportedValues {
 	private static String text(@Nullable Object value) {
 		String text = String.valueOf(value);
 		String masked = JdbcUrls.mask(text);
-		return URL_USER_PASSWORD.matcher((masked != null) ? masked : text).replaceAll("$1" + HIDDEN + "@");
+		return (masked != null) ? masked : text;
 	}
 
 	private record Unit(ChronoUnit unit, String suffix) {

@@ -11,17 +11,25 @@ public final class JdbcUrls {
 
 	private static final Pattern SECRET = Pattern.compile("(?i)((?:ssl)?password|sslkey(?:password)?)=[^&;]*");
 
+	/** The password of a URL's user information: {@code //user:password@host}. */
+	private static final Pattern USER_PASSWORD = Pattern.compile("(//[^/:@?;]*:)[^/@?;]*@");
+
 	private JdbcUrls() {
 	}
 
 	/**
 	 * Return the URL with the values of {@code password=}, {@code sslpassword=} and
-	 * similar parameters replaced by {@code ******}.
+	 * similar parameters, and the password of {@code //user:password@host}, replaced by
+	 * {@code ******}.
 	 * @param url a JDBC URL, may be {@code null}
 	 * @return the masked URL, or {@code null}
 	 */
 	public static @Nullable String mask(@Nullable String url) {
-		return (url != null) ? SECRET.matcher(url).replaceAll("$1=******") : null;
+		if (url == null) {
+			return null;
+		}
+		String masked = SECRET.matcher(url).replaceAll("$1=******");
+		return USER_PASSWORD.matcher(masked).replaceAll("$1******@");
 	}
 
 	/**

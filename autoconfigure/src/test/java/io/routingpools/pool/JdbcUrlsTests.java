@@ -13,6 +13,12 @@ class JdbcUrlsTests {
 	}
 
 	@Test
+	void masksThePasswordOfTheUserInformation() {
+		assertThat(JdbcUrls.mask("jdbc:postgresql://app:hunter2@db:5432/app"))
+			.isEqualTo("jdbc:postgresql://app:******@db:5432/app");
+	}
+
+	@Test
 	void leavesUrlsWithoutSecretsAlone() {
 		assertThat(JdbcUrls.mask("jdbc:postgresql://db:5432/app")).isEqualTo("jdbc:postgresql://db:5432/app");
 	}
