@@ -1,5 +1,6 @@
 package io.routingpools.autoconfigure;
 
+import java.sql.Connection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -15,6 +16,8 @@ import com.zaxxer.hikari.HikariConfig;
 import io.routingpools.pool.JdbcUrls;
 import io.routingpools.pool.PoolDefinition;
 import io.routingpools.pool.PoolRole;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.NestedExceptionUtils;
@@ -60,6 +63,8 @@ final class PoolDefinitionsResolver {
 	private static final Pattern POOL_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,62}");
 
 	private static final String PREFIX = "routing-pools.";
+
+	private static final Log logger = LogFactory.getLog(PoolDefinitionsResolver.class);
 
 	private final RoutingPoolsProperties properties;
 
@@ -116,9 +121,32 @@ final class PoolDefinitionsResolver {
 		pools.add(primary);
 		this.properties.getReplicas().forEach((name, replica) -> pools.add(replica(name, replica, defaults, primary)));
 		pools.add(admin(adminOwn, defaults, primary));
+		String standbysRefuse = standbysRefuseTheDefaultIsolation(primary);
 		List<PoolDefinition> definitions = pools.stream().map(this::definition).toList();
 		this.problems.throwIfAny();
+		if (standbysRefuse != null) {
+			logger.warn(standbysRefuse);
+		}
 		return definitions;
+	}
+
+	/**
+	 * A hot standby cannot run serializable transactions: with that default, which the
+	 * replicas inherit, every read-only transaction that sets no isolation of its own
+	 * runs on the primary.
+	 * @return the warning to give, naming the property, or {@code null}
+	 */
+	private @Nullable String standbysRefuseTheDefaultIsolation(ResolvedPool primary) {
+		String isolation = primary.settings().getTransactionIsolation();
+		if (isolation == null || this.properties.getReplicas().isEmpty() || !IsolationLevels.isLevel(isolation)
+				|| IsolationLevels.parse(isolation) != Connection.TRANSACTION_SERIALIZABLE) {
+			return null;
+		}
+		return primary.writtenAt("transactionIsolation", isolation) + "=" + isolation
+				+ " makes every read-only transaction ineligible for replicas: a hot standby cannot run serializable "
+				+ "transactions (PostgreSQL refuses them with SQLSTATE 0A000), so they run on the primary (route "
+				+ "reason standby-unsupported). Set it to REPEATABLE_READ or lower, and ask for serializable "
+				+ "isolation only in the transactions that need it";
 	}
 
 	private ResolvedPool primary(List<SettingsLayer> sources) {

@@ -5,6 +5,7 @@ import java.util.List;
 import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.routingpools.pool.NamedPool;
 import io.routingpools.pool.NamedPools;
 import io.routingpools.replica.LeastActiveLoadBalancer;
 import io.routingpools.replica.LoadBalancer;
@@ -17,7 +18,6 @@ import io.routingpools.routing.RoutingDataSource;
 import io.routingpools.routing.UsePoolAdvisor;
 import liquibase.integration.spring.SpringLiquibase;
 import org.flywaydb.core.Flyway;
-import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
@@ -82,12 +82,10 @@ public final class RoutingPoolsAutoConfiguration {
 	@Bean
 	@Primary
 	RoutingDataSource dataSource(Router router) {
-		HikariDataSource primary = router.pools().primary().dataSource();
-		return new RoutingDataSource(router, primary.isAutoCommit(), isolationLevel(primary.getTransactionIsolation()));
-	}
-
-	private static int isolationLevel(@Nullable String name) {
-		return (name != null) ? IsolationLevels.parse(name) : RoutingDataSource.UNKNOWN_ISOLATION;
+		NamedPool primary = router.pools().primary();
+		int isolation = primary.isolationByDefault();
+		return new RoutingDataSource(router, primary.autoCommitByDefault(),
+				(isolation != NamedPool.ISOLATION_NOT_CONFIGURED) ? isolation : RoutingDataSource.UNKNOWN_ISOLATION);
 	}
 
 	@Bean

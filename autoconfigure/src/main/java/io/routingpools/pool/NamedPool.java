@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.LongAdder;
 
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
+import com.zaxxer.hikari.util.UtilityElf;
 
 /**
  * One started HikariCP pool with its name and role. Borrowing applies the pool's
@@ -21,6 +22,9 @@ public final class NamedPool {
 	 * failure.
 	 */
 	public static final String POOL_SATURATED = "53300";
+
+	/** {@link #isolationByDefault()} of a pool whose isolation is not configured. */
+	public static final int ISOLATION_NOT_CONFIGURED = -1;
 
 	private final int index;
 
@@ -38,6 +42,8 @@ public final class NamedPool {
 
 	private final boolean readOnlyByDefault;
 
+	private final int isolationByDefault;
+
 	private final LongAdder borrowed = new LongAdder();
 
 	NamedPool(int index, PoolDefinition definition, HikariDataSource dataSource, boolean counted) {
@@ -48,6 +54,9 @@ public final class NamedPool {
 		this.counted = counted;
 		this.autoCommitByDefault = dataSource.isAutoCommit();
 		this.readOnlyByDefault = dataSource.isReadOnly();
+		String isolation = dataSource.getTransactionIsolation();
+		this.isolationByDefault = (isolation != null) ? UtilityElf.getTransactionIsolation(isolation)
+				: ISOLATION_NOT_CONFIGURED;
 	}
 
 	/**
@@ -93,6 +102,16 @@ public final class NamedPool {
 	 */
 	public boolean readOnlyByDefault() {
 		return this.readOnlyByDefault;
+	}
+
+	/**
+	 * Isolation of a connection fresh from this pool, if configured: HikariCP resets it
+	 * on return.
+	 * @return a {@link Connection} isolation level, or {@link #ISOLATION_NOT_CONFIGURED}
+	 * when the pool keeps the server's default
+	 */
+	public int isolationByDefault() {
+		return this.isolationByDefault;
 	}
 
 	/**

@@ -8,10 +8,19 @@ package io.routingpools.routing;
 interface Binding {
 
 	/**
-	 * Whether the work about to run is marked read-only (the connection's own flag).
+	 * Whether the work about to run is read-only: the connection is marked read-only, or
+	 * Spring declared the work read-only outside any transaction.
 	 * @return {@code true} for read-only work
 	 */
 	boolean readOnlyIntent();
+
+	/**
+	 * Isolation of the work about to run: the level set on the connection, else the
+	 * pools' default.
+	 * @return a {@link java.sql.Connection} isolation level, or
+	 * {@link RoutingDataSource#UNKNOWN_ISOLATION} before the pools' default is known
+	 */
+	int transactionIsolation();
 
 	/**
 	 * Record the route of the physical connection the router is about to return.

@@ -56,23 +56,42 @@ abstract class RecordingConnection implements Connection {
 	 * Apply the recorded settings to a physical connection that was just borrowed.
 	 * @param physical the connection, with its pool's defaults
 	 * @param pool the pool it came from
+	 * @param readOnly whether the work it serves is read-only
 	 * @throws SQLException if the driver refuses a setting
 	 */
-	final void replay(Connection physical, NamedPool pool) throws SQLException {
+	final void replay(Connection physical, NamedPool pool, boolean readOnly) throws SQLException {
 		SessionSettings recorded = this.settings;
-		if ((recorded == null || !recorded.isolationSet)
+		boolean isolationSet = recorded != null && recorded.isolationSet;
+		int poolIsolation = pool.isolationByDefault();
+		if (!isolationSet && poolIsolation == NamedPool.ISOLATION_NOT_CONFIGURED
 				&& this.source.defaultIsolation() == RoutingDataSource.UNKNOWN_ISOLATION) {
 			this.source.learnDefaultIsolation(physical.getTransactionIsolation());
 		}
 		if (pool.autoCommitByDefault() != this.autoCommit) {
 			physical.setAutoCommit(this.autoCommit);
 		}
-		if (this.readOnly && !pool.readOnlyByDefault()) {
+		if (readOnly && !pool.readOnlyByDefault()) {
 			physical.setReadOnly(true);
+		}
+		// The pools' default needs a call only on a pool configured with another one.
+		int isolation = transactionIsolation();
+		if (isolation != RoutingDataSource.UNKNOWN_ISOLATION && isolation != poolIsolation
+				&& (isolationSet || poolIsolation != NamedPool.ISOLATION_NOT_CONFIGURED)) {
+			physical.setTransactionIsolation(isolation);
 		}
 		if (recorded != null) {
 			recorded.replay(physical);
 		}
+	}
+
+	/**
+	 * Isolation of the work about to run.
+	 * @return the level set on this connection, else the pools' default, or
+	 * {@link RoutingDataSource#UNKNOWN_ISOLATION} before that is known
+	 */
+	public int transactionIsolation() {
+		SessionSettings recorded = this.settings;
+		return (recorded != null && recorded.isolationSet) ? recorded.isolation : this.source.defaultIsolation();
 	}
 
 	// A setting changes the bound connection at once, and is recorded for later bindings.

@@ -15,7 +15,14 @@ public enum RouteReason {
 	EXPLICIT("explicit", "it was named explicitly with @UsePool or PoolRouting"),
 
 	/** A read-only transaction found no replica that could serve it. */
-	FALLBACK("fallback", "the transaction is read-only and no replica could serve it");
+	FALLBACK("fallback", "the transaction is read-only and no replica could serve it"),
+
+	/**
+	 * A read-only transaction that a hot standby refuses to run (see {@link HotStandby}):
+	 * it goes to the primary.
+	 */
+	STANDBY_UNSUPPORTED("standby-unsupported",
+			"the transaction is read-only but serializable, which a hot standby cannot run");
 
 	private final String tag;
 
@@ -32,6 +39,14 @@ public enum RouteReason {
 	 */
 	public String tag() {
 		return this.tag;
+	}
+
+	/**
+	 * Whether automatic routing chose this route for work marked read-only.
+	 * @return {@code true} for read-only, fallback and standby-unsupported routes
+	 */
+	boolean readOnlyWork() {
+		return this == READ_ONLY || this == FALLBACK || this == STANDBY_UNSUPPORTED;
 	}
 
 	/**

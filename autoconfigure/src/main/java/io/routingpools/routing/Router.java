@@ -2,6 +2,7 @@ package io.routingpools.routing;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
 import java.sql.SQLTransientConnectionException;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,10 +17,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Decides where a logical connection binds and borrows the physical connection there
- * (DESIGN section 4): an explicit route wins, read-only work goes to a replica,
- * everything else to the primary. A replica that fails to provide a connection is skipped
- * for a short while and the read moves to the next replica, then to the primary if
- * fallback is allowed.
+ * (DESIGN section 4): an explicit route wins, read-only work goes to a replica unless a
+ * hot standby cannot run it, everything else to the primary. A replica that fails to
+ * provide a connection is skipped for a short while and the read moves to the next
+ * replica, then to the primary if fallback is allowed.
  */
 public final class Router {
 
@@ -66,27 +67,39 @@ public final class Router {
 	 * Decide the route for a logical connection's next binding and borrow its physical
 	 * connection.
 	 * @param logical the connection being bound; receives the route
+	 * @param explicit the pool named for the work ({@code @UsePool},
+	 * {@code PoolRouting}), or {@code null} to route by the work's read-only flag
 	 * @return a physical connection from the chosen pool
 	 * @throws SQLException if no pool could provide a connection: the pool's own error,
-	 * {@code 3D000} for an unknown pool name, {@code 53300} for a saturated pool, or
-	 * {@code 08001} when no replica could serve a read and fallback is not allowed
+	 * {@code 3D000} for an unknown pool name, {@code 0A000} for serializable work named
+	 * to a replica, {@code 53300} for a saturated pool, or {@code 08001} when no replica
+	 * could serve a read and fallback is not allowed
 	 */
-	Connection acquire(Binding logical) throws SQLException {
-		String explicit = PoolRouting.currentPool();
+	Connection acquire(Binding logical, @Nullable String explicit) throws SQLException {
 		if (explicit != null) {
 			NamedPool pool = require(explicit);
-			Connection connection = pool.borrow();
-			logical.routed(route(pool, RouteReason.EXPLICIT));
-			return connection;
+			if (pool.role() == PoolRole.REPLICA && !HotStandby.canRun(logical.transactionIsolation())) {
+				throw new SQLFeatureNotSupportedException("Pool '" + pool.name()
+						+ "' is a hot standby, which cannot run serializable transactions (@UsePool or PoolRouting "
+						+ "named it); use REPEATABLE READ there, or route the work to the primary",
+						SqlStates.FEATURE_NOT_SUPPORTED);
+			}
+			return acquire(logical, pool, RouteReason.EXPLICIT);
 		}
 		List<NamedPool> replicas = this.pools.replicas();
 		boolean readOnly = logical.readOnlyIntent();
 		if (readOnly && !replicas.isEmpty()) {
-			return acquireReadOnly(logical, replicas);
+			if (HotStandby.canRun(logical.transactionIsolation())) {
+				return acquireReadOnly(logical, replicas);
+			}
+			return acquire(logical, this.pools.primary(), RouteReason.STANDBY_UNSUPPORTED);
 		}
-		NamedPool primary = this.pools.primary();
-		Connection connection = primary.borrow();
-		logical.routed(route(primary, readOnly ? RouteReason.READ_ONLY : RouteReason.WRITE));
+		return acquire(logical, this.pools.primary(), readOnly ? RouteReason.READ_ONLY : RouteReason.WRITE);
+	}
+
+	private Connection acquire(Binding logical, NamedPool pool, RouteReason reason) throws SQLException {
+		Connection connection = pool.borrow();
+		logical.routed(route(pool, reason));
 		return connection;
 	}
 
@@ -123,9 +136,7 @@ public final class Router {
 		while (!candidates.isEmpty()) {
 			NamedPool replica = (candidates.size() == 1) ? candidates.get(0) : this.loadBalancer.choose(candidates);
 			try {
-				Connection connection = replica.borrow();
-				logical.routed(route(replica, RouteReason.READ_ONLY));
-				return connection;
+				return acquire(logical, replica, RouteReason.READ_ONLY);
 			}
 			catch (SQLException ex) {
 				if (isConnectionFailure(ex)) {
@@ -176,9 +187,7 @@ public final class Router {
 		}
 		NamedPool primary = this.pools.primary();
 		try {
-			Connection connection = primary.borrow();
-			logical.routed(route(primary, RouteReason.FALLBACK));
-			return connection;
+			return acquire(logical, primary, RouteReason.FALLBACK);
 		}
 		catch (SQLException ex) {
 			if (this.fallbackPermits != null) {

@@ -3,6 +3,7 @@ package io.routingpools.routing;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLWarning;
+import java.util.Objects;
 import java.util.concurrent.Executor;
 
 import io.routingpools.pool.PoolRole;
@@ -25,8 +26,12 @@ import org.jspecify.annotations.Nullable;
  * physical connection, as long as that pool can serve it. {@code unwrap} to a driver type
  * and {@code setNetworkTimeout} keep the binding until the connection is closed, with the
  * same limit. Work the bound pool cannot serve (a write after a replica served reads,
- * another explicitly named pool) ends the binding outside a transaction, closing what it
- * kept.
+ * another explicitly named pool, serializable work on a replica) ends the binding between
+ * transactions, closing what it kept.
+ * <p>
+ * A transaction's pool is fixed by the explicit route in effect when it began
+ * ({@code setAutoCommit(false)}; in manual-commit mode, {@code getConnection()} and each
+ * {@code commit()} or {@code rollback()}): inside it, naming another pool fails.
  * <p>
  * Not thread-safe, like any JDBC connection.
  */
@@ -42,13 +47,23 @@ abstract class RoutingConnection extends StatementTrackingConnection implements 
 
 	private boolean pinned;
 
+	// The explicit route in effect when the current manual-commit transaction began.
+	private @Nullable String transactionPool;
+
+	// Whether the current manual-commit transaction has used the connection yet.
+	private boolean transactionStarted;
+
 	RoutingConnection(RoutingDataSource source, boolean autoCommit) {
 		super(source, autoCommit);
+		if (!autoCommit) {
+			// Manual-commit pools: the first transaction begins with the connection.
+			this.transactionPool = PoolRouting.currentPool();
+		}
 	}
 
 	@Override
 	public boolean readOnlyIntent() {
-		return this.readOnly;
+		return this.readOnly || SpringReadOnlyWork.declared();
 	}
 
 	@Override
@@ -61,81 +76,145 @@ abstract class RoutingConnection extends StatementTrackingConnection implements 
 		return this.physical;
 	}
 
+	/**
+	 * The route of the current binding.
+	 * @return the route, or {@code null} while unbound
+	 */
+	@Nullable Route route() {
+		return this.route;
+	}
+
 	@Override
 	Connection physical() throws SQLException {
+		if (!this.autoCommit) {
+			return transactionPhysical();
+		}
 		Connection connection = this.physical;
 		Route current = this.route;
 		if (connection != null && current != null) {
-			String explicit = PoolRouting.currentPool();
-			if (explicit == null) {
-				// Work after an explicit route ended is routed again, unless it belongs
-				// to a
-				// transaction or to statements that can only run where the route put
-				// them.
-				if (current.reason() != RouteReason.EXPLICIT || !this.autoCommit
-						|| !mayEndBinding(current, this.readOnly)) {
-					return connection;
-				}
-				release();
-				return bind();
-			}
-			if (explicit.equals(current.pool().name())) {
+			if (fitsAutoCommitWork(current)) {
 				return connection;
-			}
-			if (!this.autoCommit || !isFree()) {
-				throw new SQLException(
-						"Pool '" + explicit + "' was requested (@UsePool or PoolRouting) inside a "
-								+ "transaction already bound to pool '" + current.pool().name()
-								+ "'; start a new transaction (for example with REQUIRES_NEW) to use another pool",
-						SqlStates.ACTIVE_SQL_TRANSACTION);
 			}
 			release();
 		}
-		return bind();
+		return bind(PoolRouting.currentPool());
 	}
 
-	private Connection bind() throws SQLException {
+	/**
+	 * The physical connection of a manual-commit transaction: bound by the route in
+	 * effect when the transaction began, and only to be used under that route.
+	 */
+	private Connection transactionPhysical() throws SQLException {
+		if (!this.transactionStarted) {
+			Route kept = this.route;
+			if (kept != null && !servedBy(kept, this.transactionPool, readOnlyIntent())) {
+				release();
+			}
+			this.transactionStarted = true;
+		}
+		Connection connection = this.physical;
+		Route current = this.route;
+		if (connection == null || current == null) {
+			connection = bind(this.transactionPool);
+			current = Objects.requireNonNull(this.route);
+		}
+		String named = PoolRouting.currentPool();
+		if (named != null && !named.equals(current.pool().name())) {
+			throw new SQLException("Pool '" + named + "' was requested (@UsePool or PoolRouting) inside a transaction "
+					+ "bound to pool '" + current.pool().name() + "', which "
+					+ ((this.transactionPool != null) ? "was named when the transaction began"
+							: "was chosen automatically when the transaction began without a named pool")
+					+ "; a transaction keeps its pool: start a new transaction (for example with REQUIRES_NEW) "
+					+ "to use another pool", SqlStates.ACTIVE_SQL_TRANSACTION);
+		}
+		return connection;
+	}
+
+	/**
+	 * Whether auto-commit work may run on the current binding: automatic routing would
+	 * route it the same way, or a statement still open needs the binding and its pool can
+	 * serve the work.
+	 */
+	private boolean fitsAutoCommitWork(Route current) {
+		String named = PoolRouting.currentPool();
+		if (named != null) {
+			return named.equals(current.pool().name());
+		}
+		boolean readOnly = readOnlyIntent();
+		if (current.reason() != RouteReason.EXPLICIT && current.reason().readOnlyWork() == readOnly) {
+			return true;
+		}
+		// The explicit route that bound it ended, or the work's read-only intent changed.
+		return !isFree() && servedBy(current, null, readOnly);
+	}
+
+	private Connection bind(@Nullable String explicit) throws SQLException {
 		checkOpen();
-		Connection connection = this.source.router().acquire(this);
-		Route bound = this.route;
-		if (bound == null) {
-			connection.close();
-			throw new IllegalStateException("The router returned a connection without a route");
-		}
-		try {
-			replay(connection, bound.pool());
-		}
-		catch (SQLException | RuntimeException ex) {
-			this.route = null;
-			this.source.router().released(bound);
-			connection.close();
-			throw ex;
+		Router router = this.source.router();
+		Connection connection = router.acquire(this, explicit);
+		Route bound = Objects.requireNonNull(this.route);
+		replay(connection, bound);
+		if (bound.reason() == RouteReason.READ_ONLY && bound.pool().role() == PoolRole.REPLICA
+				&& !HotStandby.canRun(transactionIsolation())) {
+			// The pools' default isolation was only just learned, from this connection,
+			// and a standby cannot run it: route again knowing it.
+			giveBack(connection, bound);
+			connection = router.acquire(this, explicit);
+			replay(connection, Objects.requireNonNull(this.route));
 		}
 		this.physical = connection;
 		bindingStarted();
 		return connection;
 	}
 
-	/**
-	 * Whether the binding may end before work with the given read-only flag starts
-	 * outside a transaction: nothing needs it, or the bound pool cannot serve that work
-	 * anyway.
-	 */
-	private boolean mayEndBinding(Route current, boolean readOnly) {
-		return isFree() || !servedBy(current, readOnly);
+	private void replay(Connection connection, Route bound) throws SQLException {
+		try {
+			replay(connection, bound.pool(), this.readOnly || bound.reason().readOnlyWork());
+		}
+		catch (SQLException | RuntimeException ex) {
+			giveBack(connection, bound);
+			throw ex;
+		}
+	}
+
+	private void giveBack(Connection connection, Route bound) throws SQLException {
+		this.route = null;
+		try {
+			connection.close();
+		}
+		finally {
+			this.source.router().released(bound);
+		}
 	}
 
 	/**
-	 * Whether the bound pool can serve work with the given read-only flag under the
-	 * current explicit route. A replica cannot serve writes; another named pool cannot
-	 * serve at all.
+	 * Whether the binding may end before work with the given read-only flag starts
+	 * between transactions: nothing needs it, or the bound pool cannot serve that work
+	 * anyway.
 	 */
-	private static boolean servedBy(Route current, boolean readOnly) {
-		String explicit = PoolRouting.currentPool();
-		if (explicit != null) {
-			return explicit.equals(current.pool().name());
+	private boolean mayEndBinding(Route current, boolean readOnly) {
+		return isFree()
+				|| !servedBy(current, this.autoCommit ? PoolRouting.currentPool() : this.transactionPool, readOnly);
+	}
+
+	/**
+	 * Whether the bound pool can serve work with the given read-only flag under the given
+	 * explicit route. Another named pool cannot serve at all; a replica cannot serve
+	 * writes, nor work a hot standby refuses.
+	 */
+	private boolean servedBy(Route current, @Nullable String named, boolean readOnly) {
+		if (named != null) {
+			return named.equals(current.pool().name());
 		}
-		return readOnly || current.pool().role() != PoolRole.REPLICA;
+		return current.pool().role() != PoolRole.REPLICA || (readOnly && HotStandby.canRun(transactionIsolation()));
+	}
+
+	/**
+	 * Whether no transaction is under way: in auto-commit mode, or in manual-commit mode
+	 * before the transaction used the connection.
+	 */
+	private boolean betweenTransactions() {
+		return this.autoCommit || !this.transactionStarted;
 	}
 
 	/**
@@ -211,9 +290,13 @@ abstract class RoutingConnection extends StatementTrackingConnection implements 
 		if (autoCommit == this.autoCommit) {
 			return;
 		}
+		if (!autoCommit) {
+			// A transaction begins: the route in effect now fixes its pool.
+			this.transactionPool = PoolRouting.currentPool();
+			this.transactionStarted = false;
+		}
 		Connection connection = this.physical;
-		Route current = this.route;
-		if (connection != null && current != null) {
+		if (connection != null) {
 			try {
 				if (autoCommit) {
 					// Ends the transaction in progress (JDBC commits it).
@@ -222,8 +305,9 @@ abstract class RoutingConnection extends StatementTrackingConnection implements 
 					releaseIfFreeAfterTransaction();
 					return;
 				}
-				// A transaction begins after auto-commit work: it is routed on its own.
-				if (mayEndBinding(current, this.readOnly)) {
+				// The transaction is routed on its own; one that a kept binding cannot
+				// serve ends it at its first use.
+				if (isFree()) {
 					release();
 				}
 				else {
@@ -255,6 +339,7 @@ abstract class RoutingConnection extends StatementTrackingConnection implements 
 				throw new SQLException("Cannot " + (commit ? "commit" : "rollback") + " when autoCommit is enabled",
 						SqlStates.NO_ACTIVE_SQL_TRANSACTION);
 			}
+			nextTransaction();
 			return;
 		}
 		if (connection.isClosed()) {
@@ -263,6 +348,9 @@ abstract class RoutingConnection extends StatementTrackingConnection implements 
 			// releases the binding, so that the next transaction binds again.
 			String pool = String.valueOf(this.route);
 			release();
+			if (!this.autoCommit) {
+				nextTransaction();
+			}
 			if (commit) {
 				throw new SQLException(
 						"Cannot commit: the connection from " + pool
@@ -284,7 +372,14 @@ abstract class RoutingConnection extends StatementTrackingConnection implements 
 		}
 		if (!this.autoCommit) {
 			releaseIfFreeAfterTransaction();
+			nextTransaction();
 		}
+	}
+
+	// Manual-commit mode: the next transaction begins as the last one ends.
+	private void nextTransaction() {
+		this.transactionPool = PoolRouting.currentPool();
+		this.transactionStarted = false;
 	}
 
 	@Override
@@ -296,7 +391,7 @@ abstract class RoutingConnection extends StatementTrackingConnection implements 
 		Connection connection = this.physical;
 		Route current = this.route;
 		if (connection != null && current != null) {
-			if (this.autoCommit && mayEndBinding(current, readOnly)) {
+			if (betweenTransactions() && mayEndBinding(current, readOnly)) {
 				// The next use is routed again with the new flag.
 				release();
 			}
@@ -305,6 +400,18 @@ abstract class RoutingConnection extends StatementTrackingConnection implements 
 			}
 		}
 		this.readOnly = readOnly;
+	}
+
+	@Override
+	public void setTransactionIsolation(int level) throws SQLException {
+		checkOpen();
+		Route current = this.route;
+		if (current != null && current.pool().role() == PoolRole.REPLICA && !HotStandby.canRun(level)
+				&& betweenTransactions()) {
+			// A standby cannot run the work that follows: it is routed again.
+			release();
+		}
+		super.setTransactionIsolation(level);
 	}
 
 	@Override

@@ -9,6 +9,8 @@ import java.util.logging.Logger;
 import javax.sql.DataSource;
 
 import io.routingpools.pool.NamedPools;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -21,6 +23,8 @@ public final class RoutingDataSource implements DataSource {
 
 	/** The pools' default isolation is not known yet: the first binding learns it. */
 	public static final int UNKNOWN_ISOLATION = -1;
+
+	private static final Log logger = LogFactory.getLog(RoutingDataSource.class);
 
 	private final Router router;
 
@@ -52,6 +56,13 @@ public final class RoutingDataSource implements DataSource {
 
 	void learnDefaultIsolation(int isolation) {
 		this.defaultIsolation = isolation;
+		if (!HotStandby.canRun(isolation) && !this.router.pools().replicas().isEmpty()) {
+			logger.warn("The server's default transaction isolation is serializable (default_transaction_isolation), "
+					+ "which a hot standby cannot run: every read-only transaction that does not set another "
+					+ "isolation runs on the primary (route reason standby-unsupported). Set "
+					+ "default_transaction_isolation to 'repeatable read' or lower for the role or database, or "
+					+ "routing-pools.defaults.transaction-isolation");
+		}
 	}
 
 	/**

@@ -46,14 +46,12 @@ final class SessionSettings {
 	}
 
 	/**
-	 * Apply what was set to a physical connection that was just borrowed.
+	 * Apply what was set, but the isolation, to a physical connection that was just
+	 * borrowed.
 	 * @param physical the connection
 	 * @throws SQLException if the driver refuses a setting
 	 */
 	void replay(Connection physical) throws SQLException {
-		if (this.isolationSet) {
-			physical.setTransactionIsolation(this.isolation);
-		}
 		if (this.catalog != null) {
 			physical.setCatalog(this.catalog);
 		}

@@ -31,8 +31,9 @@ final class WrongNodeErrors {
 
 	private static String hint(Route route) {
 		return switch (route.reason()) {
-			case READ_ONLY, FALLBACK -> "; the work is marked read-only (for example @Transactional(readOnly = true))"
-					+ " but writes: remove readOnly or move the write out";
+			case READ_ONLY, FALLBACK, STANDBY_UNSUPPORTED ->
+				"; the work is marked read-only (for example @Transactional(readOnly = true))"
+						+ " but writes: remove readOnly or move the write out";
 			case EXPLICIT -> "; the pool it was explicitly routed to does not accept writes";
 			case WRITE -> "";
 		};

@@ -81,6 +81,40 @@ class RouterTests {
 	}
 
 	@Test
+	void serializableReadOnlyWorkGoesToThePrimaryBecauseAStandbyCannotRunIt() throws SQLException {
+		Router router = router(fallback(false, 0), "replica-a");
+		TestBinding binding = new TestBinding(true, Connection.TRANSACTION_SERIALIZABLE);
+		assertThat(url(acquire(router, binding))).isEqualTo(StubPools.url("primary"));
+		assertThat(binding.route).hasToString("primary (standby-unsupported)");
+	}
+
+	@Test
+	void repeatableReadReadOnlyWorkGoesToAReplica() throws SQLException {
+		Router router = router(fallback(true, 0), "replica-a");
+		TestBinding binding = new TestBinding(true, Connection.TRANSACTION_REPEATABLE_READ);
+		assertThat(url(acquire(router, binding))).isEqualTo(StubPools.url("replica-a"));
+		assertThat(binding.route).hasToString("replica-a (read-only)");
+	}
+
+	@Test
+	void readOnlyWorkWhoseIsolationIsNotKnownYetGoesToAReplica() throws SQLException {
+		Router router = router(fallback(true, 0), "replica-a");
+		TestBinding binding = new TestBinding(true, RoutingDataSource.UNKNOWN_ISOLATION);
+		assertThat(url(acquire(router, binding))).isEqualTo(StubPools.url("replica-a"));
+	}
+
+	@Test
+	void serializableWorkNamedToAReplicaIsRefusedWith0A000WithoutBorrowing() {
+		Router router = router(fallback(true, 0), "replica-a");
+		assertThatExceptionOfType(SQLException.class)
+			.isThrownBy(() -> PoolRouting.call("replica-a",
+					() -> acquire(router, new TestBinding(true, Connection.TRANSACTION_SERIALIZABLE))))
+			.withMessageContaining("Pool 'replica-a' is a hot standby")
+			.satisfies((ex) -> assertThat(ex.getSQLState()).isEqualTo("0A000"));
+		assertThat(pool("replica-a").dataSource().getHikariPoolMXBean().getActiveConnections()).isZero();
+	}
+
+	@Test
 	void replicasTakeTurnsInTheBalancersOrder() throws SQLException {
 		Router router = router(fallback(true, 0), "replica-a", "replica-b");
 		List<String> urls = new ArrayList<>();
@@ -126,7 +160,7 @@ class RouterTests {
 		this.suspects.markSuspect(pool("replica-a"), "failed in a test", new SQLException("test", "08006"));
 		for (int i = 0; i < 3; i++) {
 			TestBinding binding = new TestBinding(true);
-			try (Connection connection = router.acquire(binding)) {
+			try (Connection connection = router.acquire(binding, null)) {
 				assertThat(url(connection)).isEqualTo(StubPools.url("replica-b"));
 			}
 			router.released(binding.route());
@@ -283,7 +317,7 @@ class RouterTests {
 	}
 
 	private Connection acquire(Router router, TestBinding binding) throws SQLException {
-		Connection connection = router.acquire(binding);
+		Connection connection = router.acquire(binding, PoolRouting.currentPool());
 		this.borrowed.add(connection);
 		return connection;
 	}
@@ -308,15 +342,27 @@ class RouterTests {
 
 		private final boolean readOnly;
 
+		private final int isolation;
+
 		private @Nullable Route route;
 
 		TestBinding(boolean readOnly) {
+			this(readOnly, Connection.TRANSACTION_READ_COMMITTED);
+		}
+
+		TestBinding(boolean readOnly, int isolation) {
 			this.readOnly = readOnly;
+			this.isolation = isolation;
 		}
 
 		@Override
 		public boolean readOnlyIntent() {
 			return this.readOnly;
+		}
+
+		@Override
+		public int transactionIsolation() {
+			return this.isolation;
 		}
 
 		@Override

@@ -29,6 +29,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
@@ -58,6 +60,7 @@ class RoutingConnectionTests {
 	@AfterEach
 	void closePools() {
 		this.pools.close();
+		TransactionSynchronizationManager.clear();
 	}
 
 	@Test
@@ -327,7 +330,7 @@ class RoutingConnectionTests {
 			assertThatExceptionOfType(SQLException.class)
 				.isThrownBy(() -> PoolRouting.call("admin", connection::createStatement))
 				.withMessageContaining("Pool 'admin' was requested")
-				.withMessageContaining("already bound to pool 'primary'")
+				.withMessageContaining("inside a transaction bound to pool 'primary'")
 				.satisfies((ex) -> assertThat(ex.getSQLState()).isEqualTo("25001"));
 		}
 	}
@@ -367,6 +370,175 @@ class RoutingConnectionTests {
 			connection.createStatement().close();
 			assertThat(boundUrl(connection)).isEqualTo(StubPools.url("admin"));
 			kept.executeQuery().close();
+		}
+	}
+
+	@Test
+	void aReplicaKeptAcrossACommitIsReleasedBeforeTheNextWriteTransactionInManualCommitMode() throws SQLException {
+		try (Connection connection = this.dataSource.getConnection()) {
+			connection.setAutoCommit(false);
+			connection.setReadOnly(true);
+			PreparedStatement kept = connection.prepareStatement("select 1");
+			connection.commit();
+			connection.setReadOnly(false);
+			connection.createStatement().close();
+			assertThat(route(connection)).isEqualTo("primary (write)");
+			assertThatExceptionOfType(SQLException.class).isThrownBy(kept::executeQuery);
+		}
+	}
+
+	@Test
+	void aSerializableReadOnlyTransactionBindsToThePrimaryMarkedReadOnly() throws SQLException {
+		try (Connection connection = readOnlyTransaction()) {
+			connection.setTransactionIsolation(Connection.TRANSACTION_SERIALIZABLE);
+			connection.createStatement().close();
+			assertThat(route(connection)).isEqualTo("primary (standby-unsupported)");
+			assertThat(stub(connection).isReadOnly()).isTrue();
+			assertThat(active("replica-a")).isZero();
+		}
+	}
+
+	@Test
+	void serializableIsolationSetAfterReadOnlyAutoCommitWorkMovesTheNextWorkToThePrimary() throws SQLException {
+		try (Connection connection = this.dataSource.getConnection()) {
+			connection.setReadOnly(true);
+			connection.createStatement().close();
+			assertThat(route(connection)).isEqualTo("replica-a (read-only)");
+			connection.setTransactionIsolation(Connection.TRANSACTION_SERIALIZABLE);
+			assertThat(boundUrl(connection)).isNull();
+			connection.createStatement().close();
+			assertThat(route(connection)).isEqualTo("primary (standby-unsupported)");
+		}
+	}
+
+	@Test
+	void serializableIsolationEndsAReplicaBindingKeptByAnOpenStatementClosingIt() throws SQLException {
+		try (Connection connection = this.dataSource.getConnection()) {
+			connection.setReadOnly(true);
+			PreparedStatement kept = connection.prepareStatement("select 1");
+			connection.setTransactionIsolation(Connection.TRANSACTION_SERIALIZABLE);
+			assertThat(boundUrl(connection)).isNull();
+			assertThatExceptionOfType(SQLException.class).isThrownBy(kept::executeQuery);
+		}
+	}
+
+	@Test
+	void aPoolNamedInsideATransactionBeforeItsFirstStatementFailsNamingBothPools() throws SQLException {
+		try (Connection connection = this.dataSource.getConnection()) {
+			connection.setAutoCommit(false);
+			assertThatExceptionOfType(SQLException.class)
+				.isThrownBy(() -> PoolRouting.call("admin", connection::createStatement))
+				.withMessageContaining("Pool 'admin' was requested")
+				.withMessageContaining("inside a transaction bound to pool 'primary'")
+				.satisfies((ex) -> assertThat(ex.getSQLState()).isEqualTo("25001"));
+			assertThat(active("admin")).isZero();
+		}
+	}
+
+	@Test
+	void aTransactionKeepsThePoolNamedWhenItBeganAfterTheRouteEnds() throws SQLException {
+		try (Connection connection = this.dataSource.getConnection()) {
+			PoolRouting.run("admin", () -> setAutoCommit(connection, false));
+			connection.createStatement().close();
+			assertThat(route(connection)).isEqualTo("admin (explicit)");
+		}
+	}
+
+	@Test
+	void namingThePoolATransactionIsBoundToInsideItIsAllowed() throws Exception {
+		try (Connection connection = this.dataSource.getConnection()) {
+			connection.setAutoCommit(false);
+			PoolRouting.call("primary", connection::createStatement).close();
+			assertThat(route(connection)).isEqualTo("primary (write)");
+		}
+	}
+
+	@Test
+	void inManualCommitModeATransactionBeginsWhenTheConnectionIsObtained() throws Exception {
+		RoutingDataSource manualCommit = new RoutingDataSource(this.dataSource.router(), false,
+				Connection.TRANSACTION_READ_COMMITTED);
+		try (Connection connection = PoolRouting.call("admin", manualCommit::getConnection)) {
+			connection.createStatement().close();
+			assertThat(route(connection)).isEqualTo("admin (explicit)");
+		}
+		try (Connection connection = manualCommit.getConnection()) {
+			assertThatExceptionOfType(SQLException.class)
+				.isThrownBy(() -> PoolRouting.call("admin", connection::createStatement))
+				.satisfies((ex) -> assertThat(ex.getSQLState()).isEqualTo("25001"));
+		}
+	}
+
+	@Test
+	void inManualCommitModeTheNextTransactionBeginsAtCommitUnderTheRouteInEffectThen() throws Exception {
+		try (Connection connection = this.dataSource.getConnection()) {
+			connection.setAutoCommit(false);
+			connection.createStatement().close();
+			PoolRouting.run("admin", () -> commit(connection));
+			connection.createStatement().close();
+			assertThat(route(connection)).isEqualTo("admin (explicit)");
+		}
+	}
+
+	@Test
+	void namingAnotherPoolForAutoCommitWorkEndsABindingKeptByAnOpenStatementClosingIt() throws Exception {
+		try (Connection connection = this.dataSource.getConnection()) {
+			PreparedStatement kept = connection.prepareStatement("select 1");
+			PoolRouting.call("admin", connection::createStatement).close();
+			assertThat(route(connection)).isEqualTo("admin (explicit)");
+			assertThatExceptionOfType(SQLException.class).isThrownBy(kept::executeQuery);
+		}
+	}
+
+	@Test
+	void workSpringDeclaresReadOnlyWithoutATransactionBindsToAReplica() throws SQLException {
+		TransactionSynchronizationManager.setCurrentTransactionReadOnly(true);
+		try (Connection connection = this.dataSource.getConnection()) {
+			connection.createStatement().close();
+			assertThat(route(connection)).isEqualTo("replica-a (read-only)");
+		}
+	}
+
+	@Test
+	void workSpringDeclaresReadOnlyWithoutATransactionThatFallsBackIsSetReadOnlyOnThePrimary() throws SQLException {
+		TransactionSynchronizationManager.setCurrentTransactionReadOnly(true);
+		this.suspects.markSuspect(pool("replica-a"), "failed in a test", new SQLException("test", "08006"));
+		try (Connection connection = this.dataSource.getConnection()) {
+			connection.createStatement().close();
+			assertThat(route(connection)).isEqualTo("primary (fallback)");
+			assertThat(stub(connection).isReadOnly()).isTrue();
+			assertThat(connection.isReadOnly()).isFalse();
+		}
+	}
+
+	@Test
+	void insideATransactionTheConnectionsOwnReadOnlyFlagDecides() throws SQLException {
+		TransactionSynchronizationManager.setCurrentTransactionReadOnly(true);
+		TransactionSynchronizationManager.setActualTransactionActive(true);
+		try (Connection connection = this.dataSource.getConnection()) {
+			connection.setAutoCommit(false);
+			connection.createStatement().close();
+			assertThat(route(connection)).isEqualTo("primary (write)");
+		}
+	}
+
+	@Test
+	void autoCommitWorkAfterSpringsReadOnlyDeclarationEndsIsRoutedAgain() throws SQLException {
+		try (Connection connection = this.dataSource.getConnection()) {
+			TransactionSynchronizationManager.setCurrentTransactionReadOnly(true);
+			connection.createStatement().close();
+			TransactionSynchronizationManager.setCurrentTransactionReadOnly(false);
+			connection.createStatement().close();
+			assertThat(route(connection)).isEqualTo("primary (write)");
+		}
+	}
+
+	@Test
+	void autoCommitWorkThatSpringDeclaresReadOnlyAfterAWriteIsRoutedAgain() throws SQLException {
+		try (Connection connection = this.dataSource.getConnection()) {
+			connection.createStatement().close();
+			TransactionSynchronizationManager.setCurrentTransactionReadOnly(true);
+			connection.createStatement().close();
+			assertThat(route(connection)).isEqualTo("replica-a (read-only)");
 		}
 	}
 
@@ -552,6 +724,28 @@ class RoutingConnectionTests {
 		connection.setReadOnly(true);
 		connection.setAutoCommit(false);
 		return connection;
+	}
+
+	private static String route(Connection connection) {
+		return String.valueOf(((RoutingConnection) connection).route());
+	}
+
+	private static void setAutoCommit(Connection connection, boolean autoCommit) {
+		try {
+			connection.setAutoCommit(autoCommit);
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private static void commit(Connection connection) {
+		try {
+			connection.commit();
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException(ex);
+		}
 	}
 
 	private @Nullable String boundUrl(Connection connection) throws SQLException {
