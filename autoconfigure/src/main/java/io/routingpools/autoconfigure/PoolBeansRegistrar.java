@@ -29,7 +29,7 @@ import org.springframework.core.type.AnnotationMetadata;
  */
 class PoolBeansRegistrar implements ImportBeanDefinitionRegistrar {
 
-	static final String BEAN_NAME_PREFIX = "routingPools.";
+	private static final String BEAN_NAME_PREFIX = "routingPools.";
 
 	private final Environment environment;
 
@@ -50,8 +50,17 @@ class PoolBeansRegistrar implements ImportBeanDefinitionRegistrar {
 			definition.setDefaultCandidate(false);
 			definition.addQualifier(new AutowireCandidateQualifier(Qualifier.class, pool));
 			definition.setDestroyMethodName("");
-			registry.registerBeanDefinition(BEAN_NAME_PREFIX + pool, definition);
+			registry.registerBeanDefinition(beanName(pool), definition);
 		}
+	}
+
+	/**
+	 * Name of the bean that exposes a pool.
+	 * @param pool the pool's name
+	 * @return the bean name
+	 */
+	static String beanName(String pool) {
+		return BEAN_NAME_PREFIX + pool;
 	}
 
 	// An application's own NamedPools bean may lack a pool that the properties name.

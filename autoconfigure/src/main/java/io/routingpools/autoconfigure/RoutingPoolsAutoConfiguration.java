@@ -19,6 +19,7 @@ import io.routingpools.routing.UsePoolAdvisor;
 import liquibase.integration.spring.SpringLiquibase;
 import org.flywaydb.core.Flyway;
 
+import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.beans.factory.config.BeanPostProcessor;
@@ -95,18 +96,20 @@ public final class RoutingPoolsAutoConfiguration {
 	}
 
 	/**
-	 * Runs Flyway on the admin pool when it would otherwise use the routing DataSource; a
-	 * {@code @FlywayDataSource} or {@code spring.flyway.url} of the application wins.
+	 * Runs Flyway on the admin pool when it would otherwise use the routing DataSource,
+	 * wrapped or not; a {@code @FlywayDataSource} or {@code spring.flyway.url} of the
+	 * application wins.
 	 */
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass({ Flyway.class, FlywayConfigurationCustomizer.class })
 	static class FlywayOnAdminPoolConfiguration {
 
 		@Bean
-		FlywayConfigurationCustomizer routingPoolsFlywayCustomizer(RoutingDataSource routingDataSource) {
+		FlywayConfigurationCustomizer routingPoolsFlywayCustomizer(BeanFactory beanFactory) {
+			MigrationDataSources dataSources = new MigrationDataSources(beanFactory);
 			return (configuration) -> {
-				if (configuration.getDataSource() == routingDataSource) {
-					configuration.dataSource(routingDataSource.pools().admin().dataSource());
+				if (MigrationDataSources.isRouting(configuration.getDataSource())) {
+					configuration.dataSource(dataSources.adminPool());
 				}
 			};
 		}
@@ -115,27 +118,24 @@ public final class RoutingPoolsAutoConfiguration {
 
 	/**
 	 * Runs Liquibase on the admin pool when it would otherwise use the routing
-	 * DataSource; a {@code @LiquibaseDataSource} or {@code spring.liquibase.url} of the
-	 * application wins.
+	 * DataSource, wrapped or not; a {@code @LiquibaseDataSource} or
+	 * {@code spring.liquibase.url} of the application wins.
 	 */
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(SpringLiquibase.class)
 	static class LiquibaseOnAdminPoolConfiguration {
 
 		// Spring Boot's Liquibase customizer interface is not public: adjust the bean
-		// before
-		// it initializes (and migrates) instead.
+		// before it initializes (and migrates) instead.
 		@Bean
-		static BeanPostProcessor routingPoolsLiquibasePostProcessor(
-				ObjectProvider<RoutingDataSource> routingDataSource) {
+		static BeanPostProcessor routingPoolsLiquibasePostProcessor(BeanFactory beanFactory) {
+			MigrationDataSources dataSources = new MigrationDataSources(beanFactory);
 			return new BeanPostProcessor() {
 				@Override
 				public Object postProcessBeforeInitialization(Object bean, String beanName) {
-					if (bean instanceof SpringLiquibase liquibase) {
-						RoutingDataSource router = routingDataSource.getIfAvailable();
-						if (router != null && liquibase.getDataSource() == router) {
-							liquibase.setDataSource(router.pools().admin().dataSource());
-						}
+					if (bean instanceof SpringLiquibase liquibase
+							&& MigrationDataSources.isRouting(liquibase.getDataSource())) {
+						liquibase.setDataSource(dataSources.adminPool());
 					}
 					return bean;
 				}

@@ -7,6 +7,7 @@ import io.routingpools.autoconfigure.RoutingPoolsAutoConfiguration;
 import io.routingpools.embedded.EmbeddedClusterExtension;
 import io.routingpools.embedded.EmbeddedPostgresCluster;
 import io.routingpools.test.ClusterProperties;
+import io.routingpools.test.DataSourceWrappers;
 import liquibase.integration.spring.SpringLiquibase;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.BeforeAll;
@@ -19,15 +20,19 @@ import org.springframework.boot.flyway.autoconfigure.FlywayDataSource;
 import org.springframework.boot.jdbc.DataSourceBuilder;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.liquibase.autoconfigure.LiquibaseAutoConfiguration;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.datasource.SimpleDriverDataSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Flyway and Liquibase migrate through the admin pool unless the application chose their
- * DataSource itself.
+ * DataSource itself, also when a bean post-processor wraps every DataSource bean. The
+ * tests with a wrapper migrate a schema of their own: the cluster is shared by the whole
+ * test run, and a migration that has run once does not run again.
  */
 @ExtendWith(EmbeddedClusterExtension.class)
 class MigrationsOnAdminPoolTests {
@@ -104,12 +109,108 @@ class MigrationsOnAdminPoolTests {
 			});
 	}
 
+	@Test
+	void flywayMigratesThroughTheAdminPoolBehindADelegatingWrapper() {
+		runner.withPropertyValues("spring.liquibase.enabled=false", "spring.flyway.default-schema=flyway_delegating")
+			.withUserConfiguration(DataSourceWrappers.Delegating.class)
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context.getBean(Flyway.class).getConfiguration().getDataSource())
+					.isSameAs(context.getBean("routingPools.admin"));
+				assertThat(recordedPool("flyway_delegating.flyway_probe")).isEqualTo("admin");
+			});
+	}
+
+	@Test
+	void flywayMigratesThroughTheAdminPoolBehindAnAopProxy() {
+		runner.withPropertyValues("spring.liquibase.enabled=false", "spring.flyway.default-schema=flyway_aop_proxy")
+			.withUserConfiguration(DataSourceWrappers.AopProxy.class)
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context.getBean(Flyway.class).getConfiguration().getDataSource())
+					.isSameAs(context.getBean("routingPools.admin"));
+				assertThat(recordedPool("flyway_aop_proxy.flyway_probe")).isEqualTo("admin");
+			});
+	}
+
+	@Test
+	void startsBehindAWrapperWithFlywaySwitchedOff() {
+		runner.withPropertyValues("spring.liquibase.enabled=false", "spring.flyway.enabled=false")
+			.withUserConfiguration(DataSourceWrappers.Delegating.class)
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context).doesNotHaveBean(Flyway.class);
+			});
+	}
+
+	@Test
+	void liquibaseMigratesThroughTheAdminPoolBehindADelegatingWrapper() throws Exception {
+		createSchema("liquibase_delegating");
+		// Liquibase alone, as in an application that does not use Flyway
+		runner.withClassLoader(new FilteredClassLoader(Flyway.class))
+			.withPropertyValues("spring.liquibase.default-schema=liquibase_delegating")
+			.withUserConfiguration(DataSourceWrappers.Delegating.class)
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context.getBean(SpringLiquibase.class).getDataSource())
+					.isSameAs(context.getBean("routingPools.admin"));
+				assertThat(recordedPool("liquibase_delegating.liquibase_probe")).isEqualTo("admin");
+			});
+	}
+
+	@Test
+	void flywayKeepsTheApplicationsOwnFlywayDataSourceBehindAWrapper() {
+		runner.withPropertyValues("spring.liquibase.enabled=false", "spring.flyway.default-schema=flyway_own_wrapped")
+			.withUserConfiguration(OwnFlywayDataSource.class, DataSourceWrappers.Delegating.class)
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context.getBean(Flyway.class).getConfiguration().getDataSource())
+					.isSameAs(context.getBean("ownFlywayDataSource"));
+			});
+	}
+
+	@Test
+	void flywayKeepsItsOwnUrlBehindAWrapper() {
+		runner
+			.withPropertyValues("spring.liquibase.enabled=false", "spring.flyway.default-schema=flyway_url_wrapped",
+					"spring.flyway.url=" + cluster.primary().jdbcUrl(), "spring.flyway.user=" + cluster.username(),
+					"spring.flyway.password=" + cluster.password())
+			.withUserConfiguration(DataSourceWrappers.Delegating.class)
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context.getBean(Flyway.class).getConfiguration().getDataSource()).isInstanceOfSatisfying(
+						SimpleDriverDataSource.class,
+						(used) -> assertThat(used.getUrl()).isEqualTo(cluster.primary().jdbcUrl()));
+			});
+	}
+
+	@Test
+	void flywayWithItsOwnUserBehindAWrapperConnectsToTheAdminPoolsUrl() {
+		String adminUrl = cluster.primary().jdbcUrl() + "?tcpKeepAlive=true";
+		runner
+			.withPropertyValues("spring.liquibase.enabled=false", "spring.flyway.default-schema=flyway_user_wrapped",
+					"routing-pools.admin.url=" + adminUrl, "spring.flyway.user=" + cluster.username(),
+					"spring.flyway.password=" + cluster.password())
+			.withUserConfiguration(DataSourceWrappers.Delegating.class)
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context.getBean(Flyway.class).getConfiguration().getDataSource()).isInstanceOfSatisfying(
+						SimpleDriverDataSource.class, (used) -> assertThat(used.getUrl()).isEqualTo(adminUrl));
+			});
+	}
+
 	private static String recordedPool(String table) throws Exception {
 		try (var connection = cluster.primary().connect();
 				var statement = connection.createStatement();
 				var rs = statement.executeQuery("select pool_name from " + table)) {
 			assertThat(rs.next()).isTrue();
 			return rs.getString(1);
+		}
+	}
+
+	private static void createSchema(String schema) throws Exception {
+		try (var connection = cluster.primary().connect(); var statement = connection.createStatement()) {
+			statement.execute("create schema if not exists " + schema);
 		}
 	}
 
