@@ -29,9 +29,10 @@ import org.jspecify.annotations.Nullable;
  * another explicitly named pool, serializable work on a replica) ends the binding between
  * transactions, closing what it kept.
  * <p>
- * A transaction's pool is fixed by the explicit route in effect when it began
- * ({@code setAutoCommit(false)}; in manual-commit mode, {@code getConnection()} and each
- * {@code commit()} or {@code rollback()}): inside it, naming another pool fails.
+ * A transaction's pool is fixed by the explicit route in effect when it began: at
+ * {@code setAutoCommit(false)} and, in manual-commit mode, at {@code getConnection()}
+ * and, after a transaction ended, at the next {@code setAutoCommit(false)} or use. Inside
+ * it, naming another pool fails.
  * <p>
  * Not thread-safe, like any JDBC connection.
  */
@@ -47,8 +48,11 @@ abstract class RoutingConnection extends StatementTrackingConnection implements 
 
 	private boolean pinned;
 
-	// The explicit route in effect when the current manual-commit transaction began.
+	// The explicit route in effect when the current manual-commit transaction began,
+	// once it began.
 	private @Nullable String transactionPool;
+
+	private boolean transactionBegan;
 
 	// Whether the current manual-commit transaction has used the connection yet.
 	private boolean transactionStarted;
@@ -57,7 +61,7 @@ abstract class RoutingConnection extends StatementTrackingConnection implements 
 		super(source, autoCommit);
 		if (!autoCommit) {
 			// Manual-commit pools: the first transaction begins with the connection.
-			this.transactionPool = PoolRouting.currentPool();
+			beginTransaction();
 		}
 	}
 
@@ -106,6 +110,9 @@ abstract class RoutingConnection extends StatementTrackingConnection implements 
 	 */
 	private Connection transactionPhysical() throws SQLException {
 		if (!this.transactionStarted) {
+			if (!this.transactionBegan) {
+				beginTransaction();
+			}
 			Route kept = this.route;
 			if (kept != null && !servedBy(kept, this.transactionPool, readOnlyIntent())) {
 				release();
@@ -193,8 +200,9 @@ abstract class RoutingConnection extends StatementTrackingConnection implements 
 	 * anyway.
 	 */
 	private boolean mayEndBinding(Route current, boolean readOnly) {
-		return isFree()
-				|| !servedBy(current, this.autoCommit ? PoolRouting.currentPool() : this.transactionPool, readOnly);
+		return isFree() || !servedBy(current,
+				(this.autoCommit || !this.transactionBegan) ? PoolRouting.currentPool() : this.transactionPool,
+				readOnly);
 	}
 
 	/**
@@ -287,13 +295,12 @@ abstract class RoutingConnection extends StatementTrackingConnection implements 
 	@Override
 	public void setAutoCommit(boolean autoCommit) throws SQLException {
 		checkOpen();
+		if (!autoCommit && betweenTransactions()) {
+			// A transaction begins (Hibernate says so even in manual-commit mode).
+			beginTransaction();
+		}
 		if (autoCommit == this.autoCommit) {
 			return;
-		}
-		if (!autoCommit) {
-			// A transaction begins: the route in effect now fixes its pool.
-			this.transactionPool = PoolRouting.currentPool();
-			this.transactionStarted = false;
 		}
 		Connection connection = this.physical;
 		if (connection != null) {
@@ -302,6 +309,7 @@ abstract class RoutingConnection extends StatementTrackingConnection implements 
 					// Ends the transaction in progress (JDBC commits it).
 					connection.setAutoCommit(true);
 					this.autoCommit = true;
+					transactionEnded();
 					releaseIfFreeAfterTransaction();
 					return;
 				}
@@ -339,7 +347,7 @@ abstract class RoutingConnection extends StatementTrackingConnection implements 
 				throw new SQLException("Cannot " + (commit ? "commit" : "rollback") + " when autoCommit is enabled",
 						SqlStates.NO_ACTIVE_SQL_TRANSACTION);
 			}
-			nextTransaction();
+			transactionEnded();
 			return;
 		}
 		if (connection.isClosed()) {
@@ -349,7 +357,7 @@ abstract class RoutingConnection extends StatementTrackingConnection implements 
 			String pool = String.valueOf(this.route);
 			release();
 			if (!this.autoCommit) {
-				nextTransaction();
+				transactionEnded();
 			}
 			if (commit) {
 				throw new SQLException(
@@ -372,13 +380,26 @@ abstract class RoutingConnection extends StatementTrackingConnection implements 
 		}
 		if (!this.autoCommit) {
 			releaseIfFreeAfterTransaction();
-			nextTransaction();
+			transactionEnded();
 		}
 	}
 
-	// Manual-commit mode: the next transaction begins as the last one ends.
-	private void nextTransaction() {
+	/**
+	 * A manual-commit transaction begins: the explicit route in effect now fixes its
+	 * pool.
+	 */
+	private void beginTransaction() {
 		this.transactionPool = PoolRouting.currentPool();
+		this.transactionBegan = true;
+		this.transactionStarted = false;
+	}
+
+	/**
+	 * A manual-commit transaction ended: the next one begins at the next
+	 * {@code setAutoCommit(false)} or use, whichever comes first.
+	 */
+	private void transactionEnded() {
+		this.transactionBegan = false;
 		this.transactionStarted = false;
 	}
 

@@ -9,11 +9,15 @@ import java.sql.SQLClientInfoException;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import com.zaxxer.hikari.HikariConfig;
 import io.routingpools.pool.NamedPool;
 import io.routingpools.pool.NamedPools;
+import io.routingpools.pool.PoolDefinition;
+import io.routingpools.pool.PoolRole;
 import io.routingpools.replica.RoundRobinLoadBalancer;
 import io.routingpools.replica.SuspectReplicas;
 import io.routingpools.test.stub.StubConnection;
@@ -469,11 +473,22 @@ class RoutingConnectionTests {
 	}
 
 	@Test
-	void inManualCommitModeTheNextTransactionBeginsAtCommitUnderTheRouteInEffectThen() throws Exception {
+	void inManualCommitModeTheNextTransactionBeginsAtItsFirstUseAfterACommit() throws Exception {
 		try (Connection connection = this.dataSource.getConnection()) {
 			connection.setAutoCommit(false);
 			connection.createStatement().close();
-			PoolRouting.run("admin", () -> commit(connection));
+			connection.commit();
+			PoolRouting.call("admin", connection::createStatement).close();
+			assertThat(route(connection)).isEqualTo("admin (explicit)");
+		}
+	}
+
+	@Test
+	void inManualCommitModeSetAutoCommitFalseBeforeAnyWorkBeginsTheTransactionAgain() throws Exception {
+		RoutingDataSource manualCommit = new RoutingDataSource(this.dataSource.router(), false,
+				Connection.TRANSACTION_READ_COMMITTED);
+		try (Connection connection = manualCommit.getConnection()) {
+			PoolRouting.run("admin", () -> setAutoCommit(connection, false));
 			connection.createStatement().close();
 			assertThat(route(connection)).isEqualTo("admin (explicit)");
 		}
@@ -539,6 +554,23 @@ class RoutingConnectionTests {
 			TransactionSynchronizationManager.setCurrentTransactionReadOnly(true);
 			connection.createStatement().close();
 			assertThat(route(connection)).isEqualTo("replica-a (read-only)");
+		}
+	}
+
+	@Test
+	void aPoolWithADefaultIsolationOfItsOwnGetsTheIsolationTheApplicationWorksWith() throws Exception {
+		HikariConfig serializable = StubPools.definition("admin", PoolRole.ADMIN, 1).toHikariConfig();
+		serializable.setTransactionIsolation("TRANSACTION_SERIALIZABLE");
+		try (NamedPools ownIsolation = NamedPools.start(List.of(StubPools.definition("primary", PoolRole.PRIMARY, 1),
+				new PoolDefinition("admin", PoolRole.ADMIN, serializable, Duration.ZERO, 0, 1)))) {
+			Router router = new Router(ownIsolation, new RoundRobinLoadBalancer(), new FallbackPolicy(true, 0),
+					new SuspectReplicas(ownIsolation.size()));
+			RoutingDataSource readCommitted = new RoutingDataSource(router, true,
+					Connection.TRANSACTION_READ_COMMITTED);
+			try (Connection connection = PoolRouting.call("admin", readCommitted::getConnection)) {
+				PoolRouting.call("admin", connection::createStatement).close();
+				assertThat(stub(connection).getTransactionIsolation()).isEqualTo(Connection.TRANSACTION_READ_COMMITTED);
+			}
 		}
 	}
 
@@ -733,15 +765,6 @@ class RoutingConnectionTests {
 	private static void setAutoCommit(Connection connection, boolean autoCommit) {
 		try {
 			connection.setAutoCommit(autoCommit);
-		}
-		catch (SQLException ex) {
-			throw new IllegalStateException(ex);
-		}
-	}
-
-	private static void commit(Connection connection) {
-		try {
-			connection.commit();
 		}
 		catch (SQLException ex) {
 			throw new IllegalStateException(ex);
