@@ -54,12 +54,13 @@ class MigrationsOnAdminPoolTests {
 
 	@Test
 	void flywayMigratesThroughTheAdminPool() {
-		runner.withPropertyValues("spring.liquibase.enabled=false").run((context) -> {
-			assertThat(context).hasNotFailed();
-			assertThat(context.getBean(Flyway.class).getConfiguration().getDataSource())
-				.isSameAs(context.getBean("routingPools.admin"));
-			assertThat(recordedPool("flyway_test.flyway_probe")).isEqualTo("admin");
-		});
+		runner.withPropertyValues("spring.liquibase.enabled=false", "spring.flyway.default-schema=flyway_admin")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context.getBean(Flyway.class).getConfiguration().getDataSource())
+					.isSameAs(context.getBean("routingPools.admin"));
+				assertThat(recordedPool("flyway_admin.flyway_probe")).isEqualTo("admin");
+			});
 	}
 
 	@Test
