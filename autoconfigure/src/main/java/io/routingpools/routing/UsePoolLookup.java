@@ -12,7 +12,10 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.aop.support.AopUtils;
 import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.core.annotation.AnnotationUtils;
+import org.springframework.core.annotation.MergedAnnotations;
 import org.springframework.util.ClassUtils;
+import org.springframework.util.ReflectionUtils;
 
 /**
  * Finds the {@link UsePool} that applies to a method called through a proxy, in the order
@@ -74,6 +77,44 @@ final class UsePoolLookup {
 		candidates.addAll(Arrays.asList(proxyInterfaces));
 		candidates.add(method.getDeclaringClass());
 		return candidates;
+	}
+
+	/**
+	 * Whether {@link UsePool} is present, directly or as a meta-annotation, on the type,
+	 * its superclasses, its interfaces or a method any of them declares: a cheap first
+	 * check before the methods of a class are looked at one by one.
+	 * @param type the type
+	 * @return whether the type's hierarchy mentions {@code UsePool}
+	 */
+	static boolean isPresentInHierarchy(Class<?> type) {
+		if (!AnnotationUtils.isCandidateClass(type, UsePool.class)) {
+			return false;
+		}
+		if (isDeclaredOn(type)) {
+			return true;
+		}
+		Class<?> superclass = type.getSuperclass();
+		if (superclass != null && isPresentInHierarchy(superclass)) {
+			return true;
+		}
+		for (Class<?> implemented : type.getInterfaces()) {
+			if (isPresentInHierarchy(implemented)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	private static boolean isDeclaredOn(Class<?> type) {
+		if (MergedAnnotations.from(type).isPresent(UsePool.class)) {
+			return true;
+		}
+		for (Method method : ReflectionUtils.getDeclaredMethods(type)) {
+			if (MergedAnnotations.from(method).isPresent(UsePool.class)) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 }

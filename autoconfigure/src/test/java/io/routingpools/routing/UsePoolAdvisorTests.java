@@ -83,6 +83,15 @@ class UsePoolAdvisorTests {
 	}
 
 	@Test
+	void methodLevelAnnotationOnAnInterfaceRoutesAnImplementationInheritedFromASuperclass() {
+		this.runner.run((context) -> {
+			AdminWriteInheritedImplementation bean = context.getBean(AdminWriteInheritedImplementation.class);
+			assertThat(bean.write()).isEqualTo("admin");
+			assertThat(bean.read()).isNull();
+		});
+	}
+
+	@Test
 	void methodLevelAnnotationOnAnInterfaceOverridesTheClassLevelOneOfTheImplementingClass() {
 		this.runner.run((context) -> {
 			PrimaryStoreWithAdminWrite bean = context.getBean(PrimaryStoreWithAdminWrite.class);
@@ -181,6 +190,11 @@ class UsePoolAdvisorTests {
 		@Bean
 		AdminWriteImplementation adminWriteImplementation() {
 			return new AdminWriteImplementation();
+		}
+
+		@Bean
+		AdminWriteInheritedImplementation adminWriteInheritedImplementation() {
+			return new AdminWriteInheritedImplementation();
 		}
 
 		@Bean
@@ -337,6 +351,11 @@ class UsePoolAdvisorTests {
 		public String write() {
 			return PoolRouting.currentPool();
 		}
+
+	}
+
+	/** Implements {@link AdminWrite#write()} with the method it inherits. */
+	static class AdminWriteInheritedImplementation extends GenericStore implements AdminWrite {
 
 	}
 
