@@ -4,13 +4,12 @@ import org.aopalliance.aop.Advice;
 
 import org.springframework.aop.Pointcut;
 import org.springframework.aop.support.AbstractPointcutAdvisor;
-import org.springframework.aop.support.ComposablePointcut;
-import org.springframework.aop.support.annotation.AnnotationMatchingPointcut;
 import org.springframework.core.Ordered;
 
 /**
- * Advises beans whose methods or classes carry {@link UsePool}. Ordered ahead of Spring's
- * transaction advisor so that the route is in place when the transaction begins.
+ * Advises the methods that a {@link UsePool} applies to ({@link UsePool} says where it is
+ * looked for). Ordered ahead of Spring's transaction advisor so that the route is in
+ * place when the transaction begins.
  */
 // Serializable only through AbstractPointcutAdvisor, and never serialized: like Spring's
 // own annotation advisors, its pointcut and interceptor are not serializable.
@@ -20,8 +19,7 @@ public final class UsePoolAdvisor extends AbstractPointcutAdvisor {
 	/** Order of this advisor: just ahead of the default transaction advisor. */
 	public static final int ORDER = Ordered.LOWEST_PRECEDENCE - 100;
 
-	private final Pointcut pointcut = new ComposablePointcut(new AnnotationMatchingPointcut(UsePool.class, true))
-		.union(new AnnotationMatchingPointcut(null, UsePool.class, true));
+	private final Pointcut pointcut = new UsePoolPointcut();
 
 	private final UsePoolInterceptor interceptor = new UsePoolInterceptor();
 

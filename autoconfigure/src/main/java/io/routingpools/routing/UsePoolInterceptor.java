@@ -8,19 +8,19 @@ import org.aopalliance.intercept.MethodInterceptor;
 import org.aopalliance.intercept.MethodInvocation;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.aop.support.AopUtils;
-import org.springframework.core.MethodClassKey;
-import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.aop.ProxyMethodInvocation;
 
 /**
- * Applies {@link UsePool} around a method invocation. The annotation on the method wins
- * over the one on its class.
+ * Applies {@link UsePool} around a method invocation. Where the annotation is looked for,
+ * and in which order, is documented on {@link UsePool}; the answer is kept per method,
+ * target class and proxy class, so a call costs one map lookup.
  */
 public final class UsePoolInterceptor implements MethodInterceptor {
 
-	// Keyed by method and target class: a class-level @UsePool applies to inherited
-	// methods.
-	private final Map<MethodClassKey, String> poolByMethod = new ConcurrentHashMap<>();
+	// Keyed by all that decides the answer. The implementation class alone would not do:
+	// SimpleJpaRepository serves every Spring Data JPA repository, each behind a proxy of
+	// its own interface.
+	private final Map<InvocationKey, String> poolByInvocation = new ConcurrentHashMap<>();
 
 	@Override
 	public @Nullable Object invoke(MethodInvocation invocation) throws Throwable {
@@ -35,22 +35,32 @@ public final class UsePoolInterceptor implements MethodInterceptor {
 
 	private String poolFor(MethodInvocation invocation) {
 		Object target = invocation.getThis();
-		Class<?> targetClass = (target != null) ? AopUtils.getTargetClass(target)
-				: invocation.getMethod().getDeclaringClass();
-		Method method = AopUtils.getMostSpecificMethod(invocation.getMethod(), targetClass);
-		return this.poolByMethod.computeIfAbsent(new MethodClassKey(method, targetClass),
-				(key) -> resolve(method, targetClass));
+		// The class the pointcut matched, not the one behind it
+		// (AopUtils.getTargetClass):
+		// for a repository, the repository's proxy, whose interfaces carry the
+		// annotation.
+		Class<?> targetClass = (target != null) ? target.getClass() : null;
+		Class<?> proxyClass = (invocation instanceof ProxyMethodInvocation proxied) ? proxied.getProxy().getClass()
+				: null;
+		InvocationKey key = new InvocationKey(invocation.getMethod(), targetClass, proxyClass);
+		String pool = this.poolByInvocation.get(key);
+		if (pool == null) {
+			pool = key.resolve();
+			this.poolByInvocation.put(key, pool);
+		}
+		return pool;
 	}
 
-	private static String resolve(Method method, Class<?> targetClass) {
-		UsePool annotation = AnnotatedElementUtils.findMergedAnnotation(method, UsePool.class);
-		if (annotation == null) {
-			annotation = AnnotatedElementUtils.findMergedAnnotation(targetClass, UsePool.class);
+	private record InvocationKey(Method method, @Nullable Class<?> targetClass, @Nullable Class<?> proxyClass) {
+
+		String resolve() {
+			UsePool usePool = UsePoolLookup.find(this.method, this.targetClass, this.proxyClass);
+			if (usePool == null) {
+				throw new IllegalStateException("No @UsePool on " + this.method + " of " + this.targetClass);
+			}
+			return usePool.value();
 		}
-		if (annotation == null) {
-			throw new IllegalStateException("No @UsePool on " + method);
-		}
-		return annotation.value();
+
 	}
 
 }
