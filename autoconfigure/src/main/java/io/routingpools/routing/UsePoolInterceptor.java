@@ -35,10 +35,9 @@ public final class UsePoolInterceptor implements MethodInterceptor {
 
 	private String poolFor(MethodInvocation invocation) {
 		Object target = invocation.getThis();
-		// The class the pointcut matched, not the one behind it
-		// (AopUtils.getTargetClass):
-		// for a repository, the repository's proxy, whose interfaces carry the
-		// annotation.
+		// The class the pointcut matched, not the one behind it: for a
+		// repository, the repository's own proxy, whose interfaces carry the
+		// annotation (AopUtils.getTargetClass would give SimpleJpaRepository).
 		Class<?> targetClass = (target != null) ? target.getClass() : null;
 		Class<?> proxyClass = (invocation instanceof ProxyMethodInvocation proxied) ? proxied.getProxy().getClass()
 				: null;
