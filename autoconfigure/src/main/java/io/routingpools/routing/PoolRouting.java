@@ -17,6 +17,10 @@ public final class PoolRouting {
 
 	private static final ThreadLocal<@Nullable String> CURRENT = new ThreadLocal<>();
 
+	// Set once a route is first named, before any thread's route is: until then no thread
+	// has one, and the routing of each connection skips the thread-local lookup.
+	private static volatile boolean used;
+
 	private PoolRouting() {
 	}
 
@@ -75,12 +79,15 @@ public final class PoolRouting {
 	 * @return the pool name, or {@code null} when routing is automatic
 	 */
 	public static @Nullable String currentPool() {
-		return CURRENT.get();
+		return used ? CURRENT.get() : null;
 	}
 
 	static @Nullable String enter(String pool) {
 		if (pool == null || pool.isBlank()) {
 			throw new IllegalArgumentException("Pool name must not be empty");
+		}
+		if (!used) {
+			used = true;
 		}
 		String previous = CURRENT.get();
 		CURRENT.set(pool);

@@ -57,15 +57,20 @@ abstract class RecordingConnection implements Connection {
 	 * @param physical the connection, with its pool's defaults
 	 * @param pool the pool it came from
 	 * @param readOnly whether the work it serves is read-only
+	 * @return whether the pools' default isolation was learned from this connection
 	 * @throws SQLException if the driver refuses a setting
 	 */
-	final void replay(Connection physical, NamedPool pool, boolean readOnly) throws SQLException {
+	final boolean replay(Connection physical, NamedPool pool, boolean readOnly) throws SQLException {
 		SessionSettings recorded = this.settings;
 		boolean isolationSet = recorded != null && recorded.isolationSet;
 		int poolIsolation = pool.isolationByDefault();
+		int defaultIsolation = this.source.defaultIsolation();
+		boolean learned = false;
 		if (!isolationSet && poolIsolation == NamedPool.ISOLATION_NOT_CONFIGURED
-				&& this.source.defaultIsolation() == RoutingDataSource.UNKNOWN_ISOLATION) {
-			this.source.learnDefaultIsolation(physical.getTransactionIsolation());
+				&& defaultIsolation == RoutingDataSource.UNKNOWN_ISOLATION) {
+			defaultIsolation = physical.getTransactionIsolation();
+			this.source.learnDefaultIsolation(defaultIsolation);
+			learned = true;
 		}
 		if (pool.autoCommitByDefault() != this.autoCommit) {
 			physical.setAutoCommit(this.autoCommit);
@@ -74,7 +79,7 @@ abstract class RecordingConnection implements Connection {
 			physical.setReadOnly(true);
 		}
 		// The pools' default needs a call only on a pool configured with another one.
-		int isolation = transactionIsolation();
+		int isolation = (recorded != null && recorded.isolationSet) ? recorded.isolation : defaultIsolation;
 		if (isolation != RoutingDataSource.UNKNOWN_ISOLATION && isolation != poolIsolation
 				&& (isolationSet || poolIsolation != NamedPool.ISOLATION_NOT_CONFIGURED)) {
 			physical.setTransactionIsolation(isolation);
@@ -82,6 +87,7 @@ abstract class RecordingConnection implements Connection {
 		if (recorded != null) {
 			recorded.replay(physical);
 		}
+		return learned;
 	}
 
 	/**

@@ -160,9 +160,8 @@ abstract class RoutingConnection extends StatementTrackingConnection implements 
 		Router router = this.source.router();
 		Connection connection = router.acquire(this, explicit);
 		Route bound = Objects.requireNonNull(this.route);
-		replay(connection, bound);
-		if (bound.reason() == RouteReason.READ_ONLY && bound.pool().role() == PoolRole.REPLICA
-				&& !HotStandby.canRun(transactionIsolation())) {
+		if (replay(connection, bound) && bound.reason() == RouteReason.READ_ONLY
+				&& bound.pool().role() == PoolRole.REPLICA && !HotStandby.canRun(transactionIsolation())) {
 			// The pools' default isolation was only just learned, from this connection,
 			// and a standby cannot run it: route again knowing it.
 			giveBack(connection, bound);
@@ -174,9 +173,9 @@ abstract class RoutingConnection extends StatementTrackingConnection implements 
 		return connection;
 	}
 
-	private void replay(Connection connection, Route bound) throws SQLException {
+	private boolean replay(Connection connection, Route bound) throws SQLException {
 		try {
-			replay(connection, bound.pool(), this.readOnly || bound.reason().readOnlyWork());
+			return replay(connection, bound.pool(), this.readOnly || bound.reason().readOnlyWork());
 		}
 		catch (SQLException | RuntimeException ex) {
 			giveBack(connection, bound);
