@@ -9,7 +9,7 @@ import javax.sql.DataSource;
 import io.routingpools.embedded.EmbeddedClusterExtension;
 import io.routingpools.embedded.EmbeddedPostgresCluster;
 import io.routingpools.routing.RoutingDataSource;
-import io.routingpools.test.ClusterProperties;
+import io.routingpools.test.ClusterApplications;
 import io.routingpools.test.DataSourceWrappers;
 import io.routingpools.test.ServedBy;
 import io.routingpools.test.Transactions;
@@ -17,10 +17,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
-import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
-import org.springframework.boot.jdbc.autoconfigure.JdbcTemplateAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DelegatingDataSource;
@@ -44,11 +40,7 @@ class WrappedDataSourceOnClusterTests {
 		try (Connection connection = cluster.primary().connect(); Statement statement = connection.createStatement()) {
 			statement.execute("create table if not exists wrapped_notes (id serial primary key, body text)");
 		}
-		runner = new ApplicationContextRunner()
-			.withConfiguration(
-					AutoConfigurations.of(RoutingPoolsAutoConfiguration.class, DataSourceAutoConfiguration.class,
-							DataSourceTransactionManagerAutoConfiguration.class, JdbcTemplateAutoConfiguration.class))
-			.withPropertyValues(ClusterProperties.of(cluster));
+		runner = ClusterApplications.jdbc(cluster);
 	}
 
 	@Test

@@ -39,12 +39,9 @@ class JpaRoutingOnClusterTests {
 
 	@DynamicPropertySource
 	static void cluster(DynamicPropertyRegistry registry) {
-		EmbeddedPostgresCluster cluster = EmbeddedClusterExtension.sharedCluster();
-		for (String property : ClusterProperties.of(cluster, "spring.jpa.hibernate.ddl-auto=update",
-				"spring.flyway.enabled=false", "spring.liquibase.enabled=false")) {
-			int split = property.indexOf('=');
-			registry.add(property.substring(0, split), () -> property.substring(split + 1));
-		}
+		ClusterProperties.register(registry, EmbeddedClusterExtension.sharedCluster(),
+				"spring.jpa.hibernate.ddl-auto=update", "spring.flyway.enabled=false",
+				"spring.liquibase.enabled=false");
 	}
 
 	@AfterEach

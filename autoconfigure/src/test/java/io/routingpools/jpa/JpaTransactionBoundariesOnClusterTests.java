@@ -3,7 +3,6 @@ package io.routingpools.jpa;
 import java.sql.SQLException;
 
 import io.routingpools.embedded.EmbeddedClusterExtension;
-import io.routingpools.embedded.EmbeddedPostgresCluster;
 import io.routingpools.test.ClusterProperties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -34,12 +33,9 @@ class JpaTransactionBoundariesOnClusterTests {
 
 	@DynamicPropertySource
 	static void cluster(DynamicPropertyRegistry registry) {
-		EmbeddedPostgresCluster cluster = EmbeddedClusterExtension.sharedCluster();
-		for (String property : ClusterProperties.of(cluster, "spring.jpa.hibernate.ddl-auto=update",
-				"spring.flyway.enabled=false", "spring.liquibase.enabled=false")) {
-			int split = property.indexOf('=');
-			registry.add(property.substring(0, split), () -> property.substring(split + 1));
-		}
+		ClusterProperties.register(registry, EmbeddedClusterExtension.sharedCluster(),
+				"spring.jpa.hibernate.ddl-auto=update", "spring.flyway.enabled=false",
+				"spring.liquibase.enabled=false");
 	}
 
 	@Test

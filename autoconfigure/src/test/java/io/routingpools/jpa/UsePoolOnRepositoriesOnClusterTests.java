@@ -1,7 +1,6 @@
 package io.routingpools.jpa;
 
 import io.routingpools.embedded.EmbeddedClusterExtension;
-import io.routingpools.embedded.EmbeddedPostgresCluster;
 import io.routingpools.test.ClusterProperties;
 import io.routingpools.test.ServedBy;
 import org.junit.jupiter.api.Test;
@@ -33,12 +32,8 @@ class UsePoolOnRepositoriesOnClusterTests {
 
 	@DynamicPropertySource
 	static void cluster(DynamicPropertyRegistry registry) {
-		EmbeddedPostgresCluster cluster = EmbeddedClusterExtension.sharedCluster();
-		for (String property : ClusterProperties.of(cluster, "spring.flyway.enabled=false",
-				"spring.liquibase.enabled=false")) {
-			int split = property.indexOf('=');
-			registry.add(property.substring(0, split), () -> property.substring(split + 1));
-		}
+		ClusterProperties.register(registry, EmbeddedClusterExtension.sharedCluster(), "spring.flyway.enabled=false",
+				"spring.liquibase.enabled=false");
 	}
 
 	@Test

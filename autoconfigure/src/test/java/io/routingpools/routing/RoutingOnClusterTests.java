@@ -8,10 +8,9 @@ import java.sql.Statement;
 import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariDataSource;
-import io.routingpools.autoconfigure.RoutingPoolsAutoConfiguration;
 import io.routingpools.embedded.EmbeddedClusterExtension;
 import io.routingpools.embedded.EmbeddedPostgresCluster;
-import io.routingpools.test.ClusterProperties;
+import io.routingpools.test.ClusterApplications;
 import io.routingpools.test.ServedBy;
 import io.routingpools.test.Transactions;
 import org.awaitility.Awaitility;
@@ -20,13 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.beans.factory.annotation.Qualifier;
-import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
-import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
-import org.springframework.boot.jdbc.autoconfigure.JdbcClientAutoConfiguration;
-import org.springframework.boot.jdbc.autoconfigure.JdbcTemplateAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.boot.transaction.autoconfigure.TransactionAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -54,13 +47,8 @@ class RoutingOnClusterTests {
 			statement.execute("create table if not exists routing_notes (id serial primary key, body text)");
 		}
 		cluster.awaitReplication();
-		runner = new ApplicationContextRunner()
-			.withConfiguration(
-					AutoConfigurations.of(RoutingPoolsAutoConfiguration.class, DataSourceAutoConfiguration.class,
-							DataSourceTransactionManagerAutoConfiguration.class, TransactionAutoConfiguration.class,
-							JdbcTemplateAutoConfiguration.class, JdbcClientAutoConfiguration.class))
-			.withUserConfiguration(Services.class)
-			.withPropertyValues(ClusterProperties.of(cluster, "routing-pools.routing.load-balancer=round-robin"));
+		runner = ClusterApplications.jdbc(cluster, "routing-pools.routing.load-balancer=round-robin")
+			.withUserConfiguration(Services.class);
 	}
 
 	@Test

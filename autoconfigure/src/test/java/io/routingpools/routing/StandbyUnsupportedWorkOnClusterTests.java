@@ -4,21 +4,16 @@ import java.sql.SQLException;
 import java.util.Arrays;
 import java.util.stream.Stream;
 
-import io.routingpools.autoconfigure.RoutingPoolsAutoConfiguration;
 import io.routingpools.embedded.EmbeddedClusterExtension;
 import io.routingpools.embedded.EmbeddedPostgresCluster;
 import io.routingpools.embedded.PostgresNode;
-import io.routingpools.test.ClusterProperties;
+import io.routingpools.test.ClusterApplications;
 import io.routingpools.test.ServedBy;
 import io.routingpools.test.Transactions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
-import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
-import org.springframework.boot.jdbc.autoconfigure.JdbcTemplateAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -46,11 +41,7 @@ class StandbyUnsupportedWorkOnClusterTests {
 	@BeforeAll
 	static void configure(EmbeddedPostgresCluster sharedCluster) {
 		cluster = sharedCluster;
-		runner = new ApplicationContextRunner()
-			.withConfiguration(
-					AutoConfigurations.of(RoutingPoolsAutoConfiguration.class, DataSourceAutoConfiguration.class,
-							DataSourceTransactionManagerAutoConfiguration.class, JdbcTemplateAutoConfiguration.class))
-			.withPropertyValues(ClusterProperties.of(cluster));
+		runner = ClusterApplications.jdbc(cluster);
 	}
 
 	@Test

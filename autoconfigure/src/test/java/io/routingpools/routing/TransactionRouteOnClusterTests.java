@@ -4,22 +4,16 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 
-import io.routingpools.autoconfigure.RoutingPoolsAutoConfiguration;
 import io.routingpools.embedded.EmbeddedClusterExtension;
 import io.routingpools.embedded.EmbeddedPostgresCluster;
-import io.routingpools.test.ClusterProperties;
+import io.routingpools.test.ClusterApplications;
 import io.routingpools.test.ServedBy;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
-import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
-import org.springframework.boot.jdbc.autoconfigure.JdbcTemplateAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.boot.transaction.autoconfigure.TransactionAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -52,12 +46,7 @@ class TransactionRouteOnClusterTests {
 					+ "pool text default current_setting('application_name'))");
 		}
 		cluster.awaitReplication();
-		runner = new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(RoutingPoolsAutoConfiguration.class,
-					DataSourceAutoConfiguration.class, DataSourceTransactionManagerAutoConfiguration.class,
-					TransactionAutoConfiguration.class, JdbcTemplateAutoConfiguration.class))
-			.withUserConfiguration(Services.class)
-			.withPropertyValues(ClusterProperties.of(cluster));
+		runner = ClusterApplications.jdbc(cluster).withUserConfiguration(Services.class);
 	}
 
 	@Test

@@ -6,6 +6,8 @@ import java.util.List;
 import io.routingpools.embedded.EmbeddedPostgresCluster;
 import io.routingpools.embedded.PostgresNode;
 
+import org.springframework.test.context.DynamicPropertyRegistry;
+
 /**
  * The {@code routing-pools.*} properties that point an application at an embedded
  * cluster: the primary, each replica under its node name, the credentials, and small
@@ -28,6 +30,20 @@ public final class ClusterProperties {
 		properties.add("routing-pools.defaults.minimum-idle=0");
 		properties.addAll(List.of(more));
 		return properties.toArray(String[]::new);
+	}
+
+	/**
+	 * Register the properties of {@link #of} with a Spring test context, for
+	 * {@code @DynamicPropertySource}.
+	 * @param registry the test context's registry
+	 * @param cluster the cluster
+	 * @param more more properties, as {@code name=value}
+	 */
+	public static void register(DynamicPropertyRegistry registry, EmbeddedPostgresCluster cluster, String... more) {
+		for (String property : of(cluster, more)) {
+			int split = property.indexOf('=');
+			registry.add(property.substring(0, split), () -> property.substring(split + 1));
+		}
 	}
 
 }
