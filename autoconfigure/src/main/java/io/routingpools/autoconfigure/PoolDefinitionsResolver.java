@@ -145,8 +145,9 @@ final class PoolDefinitionsResolver {
 		return primary.writtenAt("transactionIsolation", isolation) + "=" + isolation
 				+ " makes every read-only transaction ineligible for replicas: a hot standby cannot run serializable "
 				+ "transactions (PostgreSQL refuses them with SQLSTATE 0A000), so they run on the primary (route "
-				+ "reason standby-unsupported). Set it to REPEATABLE_READ or lower, and ask for serializable "
-				+ "isolation only in the transactions that need it";
+				+ "reason standby-unsupported), and work that @UsePool or PoolRouting names a replica for fails "
+				+ "with 0A000. Set it to REPEATABLE_READ or lower, and ask for serializable isolation only in "
+				+ "the transactions that need it";
 	}
 
 	private ResolvedPool primary(List<SettingsLayer> sources) {

@@ -81,8 +81,8 @@ public final class Router {
 			if (pool.role() == PoolRole.REPLICA && !HotStandby.canRun(logical.transactionIsolation())) {
 				throw new SQLFeatureNotSupportedException("Pool '" + pool.name()
 						+ "' is a hot standby, which cannot run serializable transactions (@UsePool or PoolRouting "
-						+ "named it); use REPEATABLE READ there, or route the work to the primary",
-						SqlStates.FEATURE_NOT_SUPPORTED);
+						+ "named it; the isolation was set on the connection or is the pools' default): use "
+						+ "REPEATABLE READ there, or route the work to the primary", SqlStates.FEATURE_NOT_SUPPORTED);
 			}
 			return acquire(logical, pool, RouteReason.EXPLICIT);
 		}
@@ -120,7 +120,7 @@ public final class Router {
 	 * @return the pool
 	 * @throws SQLException naming the known pools if there is none by that name
 	 */
-	private NamedPool require(String name) throws SQLException {
+	NamedPool require(String name) throws SQLException {
 		NamedPool pool = this.pools.find(name);
 		if (pool == null) {
 			throw new SQLException(

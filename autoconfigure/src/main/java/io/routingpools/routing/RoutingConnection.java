@@ -6,6 +6,7 @@ import java.sql.SQLWarning;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 
+import io.routingpools.pool.NamedPool;
 import io.routingpools.pool.PoolRole;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -126,15 +127,35 @@ abstract class RoutingConnection extends StatementTrackingConnection implements 
 			current = Objects.requireNonNull(this.route);
 		}
 		String named = PoolRouting.currentPool();
-		if (named != null && !named.equals(current.pool().name())) {
-			throw new SQLException("Pool '" + named + "' was requested (@UsePool or PoolRouting) inside a transaction "
-					+ "bound to pool '" + current.pool().name() + "', which "
-					+ ((this.transactionPool != null) ? "was named when the transaction began"
-							: "was chosen automatically when the transaction began without a named pool")
-					+ "; a transaction keeps its pool: start a new transaction (for example with REQUIRES_NEW) "
-					+ "to use another pool", SqlStates.ACTIVE_SQL_TRANSACTION);
+		if (named != null && !mayName(named, current)) {
+			throw anotherPoolNamed(this.source.router().require(named), current);
 		}
 		return connection;
+	}
+
+	/**
+	 * Whether work inside a transaction may name a pool: only the one the transaction
+	 * began with. A transaction that began without a named pool may name the primary if
+	 * it runs there as a write transaction; the replica a read-only one runs on is the
+	 * load balancer's choice, so naming any pool there fails every time, not by chance.
+	 */
+	private boolean mayName(String named, Route current) {
+		if (!named.equals(current.pool().name())) {
+			return false;
+		}
+		return this.transactionPool != null || current.reason() == RouteReason.WRITE;
+	}
+
+	private SQLException anotherPoolNamed(NamedPool named, Route current) {
+		String began = (this.transactionPool != null) ? "which was named when the transaction began"
+				: "chosen automatically because the transaction began without a named pool and "
+						+ current.reason().explanation();
+		return new SQLException(
+				"Pool '" + named.name() + "' was requested (@UsePool or PoolRouting) inside a "
+						+ "transaction bound to pool '" + current.pool().name() + "', " + began
+						+ "; a transaction keeps the pool it began with: name the pool where the transaction begins, "
+						+ "or start a new transaction (for example with REQUIRES_NEW) to use another pool",
+				SqlStates.ACTIVE_SQL_TRANSACTION);
 	}
 
 	/**

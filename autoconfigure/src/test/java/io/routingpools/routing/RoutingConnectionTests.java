@@ -458,6 +458,29 @@ class RoutingConnectionTests {
 	}
 
 	@Test
+	void namingEvenTheReplicaAReadOnlyTransactionRunsOnFailsBecauseTheBalancerChoseIt() throws SQLException {
+		try (Connection connection = readOnlyTransaction()) {
+			connection.createStatement().close();
+			assertThat(route(connection)).isEqualTo("replica-a (read-only)");
+			assertThatExceptionOfType(SQLException.class)
+				.isThrownBy(() -> PoolRouting.call("replica-a", connection::createStatement))
+				.withMessageContaining("chosen automatically")
+				.satisfies((ex) -> assertThat(ex.getSQLState()).isEqualTo("25001"));
+		}
+	}
+
+	@Test
+	void anUnknownPoolNamedInsideATransactionFailsWith3D000() throws SQLException {
+		try (Connection connection = this.dataSource.getConnection()) {
+			connection.setAutoCommit(false);
+			assertThatExceptionOfType(SQLException.class)
+				.isThrownBy(() -> PoolRouting.call("reporting", connection::createStatement))
+				.withMessageContaining("No pool named 'reporting'")
+				.satisfies((ex) -> assertThat(ex.getSQLState()).isEqualTo("3D000"));
+		}
+	}
+
+	@Test
 	void inManualCommitModeATransactionBeginsWhenTheConnectionIsObtained() throws Exception {
 		RoutingDataSource manualCommit = new RoutingDataSource(this.dataSource.router(), false,
 				Connection.TRANSACTION_READ_COMMITTED);

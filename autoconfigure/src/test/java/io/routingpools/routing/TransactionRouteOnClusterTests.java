@@ -21,6 +21,7 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionStatus;
 import org.springframework.transaction.annotation.Transactional;
 import org.springframework.transaction.support.DefaultTransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -73,6 +74,31 @@ class TransactionRouteOnClusterTests {
 			Orders orders = context.getBean(Orders.class);
 			assertFailsNamingBothPools(() -> orders.placeOrderAfterReplicaLookup("replica-lookup"), "replica-1");
 			assertThat(ordersOf(context, "replica-lookup")).isZero();
+		});
+	}
+
+	@Test
+	void aReplicaNamedInsideAReadOnlyTransactionFailsEveryTimeWhicheverReplicaItRunsOn() {
+		runner.run((context) -> {
+			Orders orders = context.getBean(Orders.class);
+			for (int i = 0; i < 6; i++) {
+				assertThatThrownBy(orders::browseWithReplicaLookup).rootCause()
+					.hasMessageContaining("Pool 'replica-1' was requested")
+					.satisfies((ex) -> assertThat(((SQLException) ex).getSQLState()).isEqualTo("25001"));
+			}
+		});
+	}
+
+	@Test
+	void anUnknownPoolNamedInsideATransactionFailsWith3D000() {
+		runner.run((context) -> {
+			JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
+			TransactionTemplate write = new TransactionTemplate(context.getBean(PlatformTransactionManager.class));
+			assertThatThrownBy(() -> write.executeWithoutResult(
+					(status) -> PoolRouting.run("reporting", () -> jdbc.queryForObject("select 1", Integer.class))))
+				.rootCause()
+				.hasMessageContaining("No pool named 'reporting'")
+				.satisfies((ex) -> assertThat(((SQLException) ex).getSQLState()).isEqualTo("3D000"));
 		});
 	}
 
@@ -201,6 +227,11 @@ class TransactionRouteOnClusterTests {
 		public void placeOrderAfterReplicaLookup(String item) {
 			this.replicaLookup.find();
 			insert(item);
+		}
+
+		@Transactional(readOnly = true)
+		public ServedBy browseWithReplicaLookup() {
+			return this.replicaLookup.find();
 		}
 
 		@Transactional
