@@ -5,6 +5,8 @@ import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+
 /**
  * Routes a block of code to a named pool: the programmatic form of {@link UsePool}. The
  * route applies to connections bound on the current thread while the block runs.
@@ -15,7 +17,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class PoolRouting {
 
-	private static final ThreadLocal<@Nullable String> CURRENT = new ThreadLocal<>();
+	private static final ThreadLocal<@Nullable Scope> CURRENT = new ThreadLocal<>();
 
 	// Set once a route is first named, before any thread's route is: until then no thread
 	// has one, and the routing of each connection skips the thread-local lookup.
@@ -32,7 +34,7 @@ public final class PoolRouting {
 	 * @return what {@code work} returned
 	 */
 	public static <T> T using(String pool, Supplier<T> work) {
-		String previous = enter(pool);
+		Scope previous = enter(pool);
 		try {
 			return work.get();
 		}
@@ -47,7 +49,7 @@ public final class PoolRouting {
 	 * @param work the work
 	 */
 	public static void run(String pool, Runnable work) {
-		String previous = enter(pool);
+		Scope previous = enter(pool);
 		try {
 			work.run();
 		}
@@ -65,7 +67,7 @@ public final class PoolRouting {
 	 * @throws Exception what {@code work} threw
 	 */
 	public static <T> T call(String pool, Callable<T> work) throws Exception {
-		String previous = enter(pool);
+		Scope previous = enter(pool);
 		try {
 			return work.call();
 		}
@@ -79,28 +81,63 @@ public final class PoolRouting {
 	 * @return the pool name, or {@code null} when routing is automatic
 	 */
 	public static @Nullable String currentPool() {
-		return used ? CURRENT.get() : null;
+		if (!used) {
+			return null;
+		}
+		Scope scope = CURRENT.get();
+		return (scope != null) ? scope.pool() : null;
 	}
 
-	static @Nullable String enter(String pool) {
+	/**
+	 * The pool named for a transaction that begins on a connection now. When Spring's
+	 * transaction is already active, it began before the connection was first used (a
+	 * lazily acquired connection): the routes named inside that transaction do not apply
+	 * to it, only the innermost one named outside any transaction.
+	 * @return the pool name, or {@code null} when routing is automatic
+	 */
+	static @Nullable String poolForTransactionBeginning() {
+		if (!used) {
+			return null;
+		}
+		Scope scope = CURRENT.get();
+		if (scope == null || !TransactionSynchronizationManager.isActualTransactionActive()) {
+			return (scope != null) ? scope.pool() : null;
+		}
+		while (scope != null && scope.insideTransaction()) {
+			scope = scope.outer();
+		}
+		return (scope != null) ? scope.pool() : null;
+	}
+
+	static @Nullable Scope enter(String pool) {
 		if (pool == null || pool.isBlank()) {
 			throw new IllegalArgumentException("Pool name must not be empty");
 		}
 		if (!used) {
 			used = true;
 		}
-		String previous = CURRENT.get();
-		CURRENT.set(pool);
+		Scope previous = CURRENT.get();
+		CURRENT.set(new Scope(pool, TransactionSynchronizationManager.isActualTransactionActive(), previous));
 		return previous;
 	}
 
-	static void restore(@Nullable String previous) {
+	static void restore(@Nullable Scope previous) {
 		if (previous == null) {
 			CURRENT.remove();
 		}
 		else {
 			CURRENT.set(previous);
 		}
+	}
+
+	/**
+	 * A named route on the current thread.
+	 *
+	 * @param pool the pool name
+	 * @param insideTransaction whether Spring's transaction was active when it was named
+	 * @param outer the route it is nested in
+	 */
+	record Scope(String pool, boolean insideTransaction, @Nullable Scope outer) {
 	}
 
 }

@@ -53,6 +53,12 @@ abstract class RecordingConnection implements Connection {
 	abstract void checkOpen() throws SQLException;
 
 	/**
+	 * The pool named for the next work on this connection.
+	 * @return the pool name, or {@code null} when it is routed automatically
+	 */
+	abstract @Nullable String routeOfNextWork();
+
+	/**
 	 * Apply the recorded settings to a physical connection that was just borrowed.
 	 * @param physical the connection, with its pool's defaults
 	 * @param pool the pool it came from
@@ -78,11 +84,10 @@ abstract class RecordingConnection implements Connection {
 		if (readOnly && !pool.readOnlyByDefault()) {
 			physical.setReadOnly(true);
 		}
-		// The pools' default needs a call only on a pool configured with another one.
-		int isolation = (recorded != null && recorded.isolationSet) ? recorded.isolation : defaultIsolation;
-		if (isolation != RoutingDataSource.UNKNOWN_ISOLATION && isolation != poolIsolation
-				&& (isolationSet || poolIsolation != NamedPool.ISOLATION_NOT_CONFIGURED)) {
-			physical.setTransactionIsolation(isolation);
+		// An isolation the application set needs a call unless it is the pool's own.
+		int poolDefault = (poolIsolation != NamedPool.ISOLATION_NOT_CONFIGURED) ? poolIsolation : defaultIsolation;
+		if (recorded != null && recorded.isolationSet && recorded.isolation != poolDefault) {
+			physical.setTransactionIsolation(recorded.isolation);
 		}
 		if (recorded != null) {
 			recorded.replay(physical);
@@ -135,7 +140,7 @@ abstract class RecordingConnection implements Connection {
 		applyIfBound((physical) -> physical.setTransactionIsolation(level));
 		// Setting the pools' default (Spring restoring it after a transaction) needs no
 		// round trip at the next binding, nor a record: the pool resets isolation itself.
-		boolean isDefault = level == this.source.defaultIsolation();
+		boolean isDefault = level == defaultIsolationOfNextWork();
 		if (!isDefault || this.settings != null) {
 			SessionSettings recorded = settings();
 			recorded.isolation = level;
@@ -154,9 +159,24 @@ abstract class RecordingConnection implements Connection {
 		if (recorded != null && recorded.isolationSet) {
 			return recorded.isolation;
 		}
-		int defaultIsolation = this.source.defaultIsolation();
+		int defaultIsolation = defaultIsolationOfNextWork();
 		return (defaultIsolation != RoutingDataSource.UNKNOWN_ISOLATION) ? defaultIsolation
 				: physical().getTransactionIsolation();
+	}
+
+	/**
+	 * The default isolation of the pool the next work binds to: that of a pool named for
+	 * it with an isolation of its own (admin may have one), else the pools' default.
+	 */
+	private int defaultIsolationOfNextWork() {
+		String named = routeOfNextWork();
+		if (named != null) {
+			NamedPool pool = this.source.pools().find(named);
+			if (pool != null && pool.isolationByDefault() != NamedPool.ISOLATION_NOT_CONFIGURED) {
+				return pool.isolationByDefault();
+			}
+		}
+		return this.source.defaultIsolation();
 	}
 
 	@Override

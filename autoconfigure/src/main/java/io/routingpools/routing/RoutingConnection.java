@@ -81,6 +81,11 @@ abstract class RoutingConnection extends StatementTrackingConnection implements 
 		return this.physical;
 	}
 
+	@Override
+	@Nullable String routeOfNextWork() {
+		return (this.autoCommit || !this.transactionBegan) ? PoolRouting.currentPool() : this.transactionPool;
+	}
+
 	/**
 	 * The route of the current binding.
 	 * @return the route, or {@code null} while unbound
@@ -220,9 +225,7 @@ abstract class RoutingConnection extends StatementTrackingConnection implements 
 	 * anyway.
 	 */
 	private boolean mayEndBinding(Route current, boolean readOnly) {
-		return isFree() || !servedBy(current,
-				(this.autoCommit || !this.transactionBegan) ? PoolRouting.currentPool() : this.transactionPool,
-				readOnly);
+		return isFree() || !servedBy(current, routeOfNextWork(), readOnly);
 	}
 
 	/**
@@ -319,6 +322,9 @@ abstract class RoutingConnection extends StatementTrackingConnection implements 
 			// A transaction begins (Hibernate says so even in manual-commit mode).
 			beginTransaction();
 		}
+		else if (!autoCommit) {
+			checkNoOtherRouteContinues();
+		}
 		if (autoCommit == this.autoCommit) {
 			return;
 		}
@@ -405,11 +411,34 @@ abstract class RoutingConnection extends StatementTrackingConnection implements 
 	}
 
 	/**
+	 * A transaction begins (Hibernate calls {@code setAutoCommit(false)} even in
+	 * manual-commit mode) while the work done since the last commit is still open: it
+	 * would continue that transaction, on its pool. Refused when the route in effect now
+	 * is another, so that work never continues on a pool named for other work.
+	 */
+	private void checkNoOtherRouteContinues() throws SQLException {
+		Route current = this.route;
+		String now = PoolRouting.poolForTransactionBeginning();
+		if (current != null && !Objects.equals(now, this.transactionPool)) {
+			throw new SQLException(
+					"A transaction is beginning "
+							+ ((now != null) ? "under pool '" + now + "'" : "without a named pool")
+							+ " on a manual-commit connection whose open transaction began "
+							+ ((this.transactionPool != null) ? "under pool '" + this.transactionPool + "'"
+									: "without a named pool")
+							+ " and runs on pool '" + current.pool().name()
+							+ "'; it would continue there. Commit or roll back "
+							+ "the work done outside transactions first, or use auto-commit pools",
+					SqlStates.ACTIVE_SQL_TRANSACTION);
+		}
+	}
+
+	/**
 	 * A manual-commit transaction begins: the explicit route in effect now fixes its
 	 * pool.
 	 */
 	private void beginTransaction() {
-		this.transactionPool = PoolRouting.currentPool();
+		this.transactionPool = PoolRouting.poolForTransactionBeginning();
 		this.transactionBegan = true;
 		this.transactionStarted = false;
 	}

@@ -60,7 +60,7 @@ public final class RoutingDataSource implements DataSource {
 			logger.warn("The server's default transaction isolation is serializable (default_transaction_isolation), "
 					+ "which a hot standby cannot run: every read-only transaction that does not set another "
 					+ "isolation runs on the primary (route reason standby-unsupported). Set "
-					+ "default_transaction_isolation to 'repeatable read' or lower for the role or database, or "
+					+ "default_transaction_isolation to 'repeatable read' or lower for the role or database, or set "
 					+ "routing-pools.defaults.transaction-isolation");
 		}
 	}

@@ -24,7 +24,7 @@ public final class UsePoolInterceptor implements MethodInterceptor {
 
 	@Override
 	public @Nullable Object invoke(MethodInvocation invocation) throws Throwable {
-		String previous = PoolRouting.enter(poolFor(invocation));
+		PoolRouting.Scope previous = PoolRouting.enter(poolFor(invocation));
 		try {
 			return invocation.proceed();
 		}

@@ -481,6 +481,32 @@ class RoutingConnectionTests {
 	}
 
 	@Test
+	void aPoolNamedInsideASpringTransactionDoesNotRouteTheConnectionItFirstUses() throws SQLException {
+		TransactionSynchronizationManager.setActualTransactionActive(true);
+		try (Connection connection = this.dataSource.getConnection()) {
+			assertThatExceptionOfType(SQLException.class).isThrownBy(() -> PoolRouting.call("admin", () -> {
+				connection.setAutoCommit(false);
+				return connection.createStatement();
+			}))
+				.withMessageContaining("Pool 'admin' was requested")
+				.withMessageContaining("inside a transaction bound to pool 'primary'")
+				.satisfies((ex) -> assertThat(ex.getSQLState()).isEqualTo("25001"));
+		}
+	}
+
+	@Test
+	void aTransactionBeginningUnderAnotherRouteWhileManualCommitWorkIsOpenFails() throws Exception {
+		RoutingDataSource manualCommit = new RoutingDataSource(this.dataSource.router(), false,
+				Connection.TRANSACTION_READ_COMMITTED);
+		try (Connection connection = PoolRouting.call("admin", manualCommit::getConnection)) {
+			PoolRouting.call("admin", connection::createStatement).close();
+			assertThatExceptionOfType(SQLException.class).isThrownBy(() -> connection.setAutoCommit(false))
+				.withMessageContaining("began under pool 'admin'")
+				.satisfies((ex) -> assertThat(ex.getSQLState()).isEqualTo("25001"));
+		}
+	}
+
+	@Test
 	void inManualCommitModeATransactionBeginsWhenTheConnectionIsObtained() throws Exception {
 		RoutingDataSource manualCommit = new RoutingDataSource(this.dataSource.router(), false,
 				Connection.TRANSACTION_READ_COMMITTED);
@@ -581,19 +607,49 @@ class RoutingConnectionTests {
 	}
 
 	@Test
-	void aPoolWithADefaultIsolationOfItsOwnGetsTheIsolationTheApplicationWorksWith() throws Exception {
-		HikariConfig serializable = StubPools.definition("admin", PoolRole.ADMIN, 1).toHikariConfig();
-		serializable.setTransactionIsolation("TRANSACTION_SERIALIZABLE");
-		try (NamedPools ownIsolation = NamedPools.start(List.of(StubPools.definition("primary", PoolRole.PRIMARY, 1),
-				new PoolDefinition("admin", PoolRole.ADMIN, serializable, Duration.ZERO, 0, 1)))) {
-			Router router = new Router(ownIsolation, new RoundRobinLoadBalancer(), new FallbackPolicy(true, 0),
-					new SuspectReplicas(ownIsolation.size()));
-			RoutingDataSource readCommitted = new RoutingDataSource(router, true,
-					Connection.TRANSACTION_READ_COMMITTED);
+	void workOnAPoolWithADefaultIsolationOfItsOwnRunsAtThatIsolation() throws Exception {
+		try (NamedPools pools = poolsWithSerializableAdmin()) {
+			RoutingDataSource readCommitted = dataSourceOver(pools);
 			try (Connection connection = PoolRouting.call("admin", readCommitted::getConnection)) {
+				assertThat(PoolRouting.call("admin", connection::getTransactionIsolation))
+					.isEqualTo(Connection.TRANSACTION_SERIALIZABLE);
+				PoolRouting.call("admin", connection::createStatement).close();
+				assertThat(stub(connection).getTransactionIsolation()).isEqualTo(Connection.TRANSACTION_SERIALIZABLE);
+			}
+		}
+	}
+
+	@Test
+	void anIsolationSetForAPoolWithADefaultOfItsOwnIsApplied() throws Exception {
+		try (NamedPools pools = poolsWithSerializableAdmin()) {
+			RoutingDataSource readCommitted = dataSourceOver(pools);
+			try (Connection connection = PoolRouting.call("admin", readCommitted::getConnection)) {
+				PoolRouting.run("admin", () -> setIsolation(connection, Connection.TRANSACTION_READ_COMMITTED));
 				PoolRouting.call("admin", connection::createStatement).close();
 				assertThat(stub(connection).getTransactionIsolation()).isEqualTo(Connection.TRANSACTION_READ_COMMITTED);
 			}
+		}
+	}
+
+	private static NamedPools poolsWithSerializableAdmin() {
+		HikariConfig serializable = StubPools.definition("admin", PoolRole.ADMIN, 1).toHikariConfig();
+		serializable.setTransactionIsolation("TRANSACTION_SERIALIZABLE");
+		return NamedPools.start(List.of(StubPools.definition("primary", PoolRole.PRIMARY, 1),
+				new PoolDefinition("admin", PoolRole.ADMIN, serializable, Duration.ZERO, 0, 1)));
+	}
+
+	private static RoutingDataSource dataSourceOver(NamedPools pools) {
+		Router router = new Router(pools, new RoundRobinLoadBalancer(), new FallbackPolicy(true, 0),
+				new SuspectReplicas(pools.size()));
+		return new RoutingDataSource(router, true, Connection.TRANSACTION_READ_COMMITTED);
+	}
+
+	private static void setIsolation(Connection connection, int level) {
+		try {
+			connection.setTransactionIsolation(level);
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException(ex);
 		}
 	}
 

@@ -4,6 +4,8 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 
+import javax.sql.DataSource;
+
 import io.routingpools.embedded.EmbeddedClusterExtension;
 import io.routingpools.embedded.EmbeddedPostgresCluster;
 import io.routingpools.test.ClusterApplications;
@@ -17,6 +19,8 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.jdbc.datasource.LazyConnectionDataSourceProxy;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionStatus;
 import org.springframework.transaction.annotation.Transactional;
@@ -99,6 +103,22 @@ class TransactionRouteOnClusterTests {
 				.rootCause()
 				.hasMessageContaining("No pool named 'reporting'")
 				.satisfies((ex) -> assertThat(((SQLException) ex).getSQLState()).isEqualTo("3D000"));
+		});
+	}
+
+	@Test
+	void aPoolNamedInsideATransactionWhoseConnectionIsAcquiredLazilyFailsTheSameWay() {
+		runner.run((context) -> {
+			LazyConnectionDataSourceProxy lazy = new LazyConnectionDataSourceProxy(context.getBean(DataSource.class));
+			JdbcTemplate jdbc = new JdbcTemplate(lazy);
+			TransactionTemplate write = new TransactionTemplate(new DataSourceTransactionManager(lazy));
+			assertThatThrownBy(() -> write.executeWithoutResult((status) -> {
+				PoolRouting.run("admin", () -> ServedBy.query(jdbc));
+				jdbc.update("insert into route_orders (item) values ('lazy')");
+			})).rootCause()
+				.hasMessageContaining("Pool 'admin' was requested")
+				.hasMessageContaining("inside a transaction bound to pool 'primary'");
+			assertThat(ordersOf(context, "lazy")).isZero();
 		});
 	}
 
