@@ -18,7 +18,8 @@ import org.jspecify.annotations.Nullable;
  * (DESIGN section 4). This class holds the binding lifecycle; statement tracking lives in
  * {@link StatementTrackingConnection}, the recorded settings in
  * {@link RecordingConnection}, and the plain delegation of every other method is
- * generated at build time ({@code DelegatingRoutingConnection}).
+ * generated at build time ({@code DelegatingRoutingConnection}); where each manual-commit
+ * transaction begins and with which route, in {@link TransactionTrackingConnection}.
  * <p>
  * A binding ends at {@code commit()} or {@code rollback()} in manual-commit mode, when
  * auto-commit is switched on, when a transaction begins ({@code setAutoCommit(false)}) or
@@ -37,7 +38,7 @@ import org.jspecify.annotations.Nullable;
  * <p>
  * Not thread-safe, like any JDBC connection.
  */
-abstract class RoutingConnection extends StatementTrackingConnection implements Binding {
+abstract class RoutingConnection extends TransactionTrackingConnection implements Binding {
 
 	private static final Log logger = LogFactory.getLog(RoutingConnection.class);
 
@@ -47,23 +48,8 @@ abstract class RoutingConnection extends StatementTrackingConnection implements 
 
 	private boolean closed;
 
-	private boolean pinned;
-
-	// The explicit route in effect when the current manual-commit transaction began,
-	// once it began.
-	private @Nullable String transactionPool;
-
-	private boolean transactionBegan;
-
-	// Whether the current manual-commit transaction has used the connection yet.
-	private boolean transactionStarted;
-
 	RoutingConnection(RoutingDataSource source, boolean autoCommit) {
 		super(source, autoCommit);
-		if (!autoCommit) {
-			// Manual-commit pools: the first transaction begins with the connection.
-			beginTransaction();
-		}
 	}
 
 	@Override
@@ -79,11 +65,6 @@ abstract class RoutingConnection extends StatementTrackingConnection implements 
 	@Override
 	@Nullable Connection bound() {
 		return this.physical;
-	}
-
-	@Override
-	@Nullable String routeOfNextWork() {
-		return (this.autoCommit || !this.transactionBegan) ? PoolRouting.currentPool() : this.transactionPool;
 	}
 
 	/**
@@ -115,20 +96,16 @@ abstract class RoutingConnection extends StatementTrackingConnection implements 
 	 * effect when the transaction began, and only to be used under that route.
 	 */
 	private Connection transactionPhysical() throws SQLException {
-		if (!this.transactionStarted) {
-			if (!this.transactionBegan) {
-				beginTransaction();
-			}
+		if (firstUseOfTransaction()) {
 			Route kept = this.route;
-			if (kept != null && !servedBy(kept, this.transactionPool, readOnlyIntent())) {
+			if (kept != null && !servedBy(kept, transactionPool(), readOnlyIntent())) {
 				release();
 			}
-			this.transactionStarted = true;
 		}
 		Connection connection = this.physical;
 		Route current = this.route;
 		if (connection == null || current == null) {
-			connection = bind(this.transactionPool);
+			connection = bind(transactionPool());
 			current = Objects.requireNonNull(this.route);
 		}
 		String named = PoolRouting.currentPool();
@@ -136,31 +113,6 @@ abstract class RoutingConnection extends StatementTrackingConnection implements 
 			throw anotherPoolNamed(this.source.router().require(named), current);
 		}
 		return connection;
-	}
-
-	/**
-	 * Whether work inside a transaction may name a pool: only the one the transaction
-	 * began with. A transaction that began without a named pool may name the primary if
-	 * it runs there as a write transaction; the replica a read-only one runs on is the
-	 * load balancer's choice, so naming any pool there fails every time, not by chance.
-	 */
-	private boolean mayName(String named, Route current) {
-		if (!named.equals(current.pool().name())) {
-			return false;
-		}
-		return this.transactionPool != null || current.reason() == RouteReason.WRITE;
-	}
-
-	private SQLException anotherPoolNamed(NamedPool named, Route current) {
-		String began = (this.transactionPool != null) ? "which was named when the transaction began"
-				: "chosen automatically because the transaction began without a named pool and "
-						+ current.reason().explanation();
-		return new SQLException(
-				"Pool '" + named.name() + "' was requested (@UsePool or PoolRouting) inside a "
-						+ "transaction bound to pool '" + current.pool().name() + "', " + began
-						+ "; a transaction keeps the pool it began with: name the pool where the transaction begins, "
-						+ "or start a new transaction (for example with REQUIRES_NEW) to use another pool",
-				SqlStates.ACTIVE_SQL_TRANSACTION);
 	}
 
 	/**
@@ -241,21 +193,6 @@ abstract class RoutingConnection extends StatementTrackingConnection implements 
 	}
 
 	/**
-	 * Whether no transaction is under way: in auto-commit mode, or in manual-commit mode
-	 * before the transaction used the connection.
-	 */
-	private boolean betweenTransactions() {
-		return this.autoCommit || !this.transactionStarted;
-	}
-
-	/**
-	 * Whether the application holds nothing that needs the physical connection.
-	 */
-	private boolean isFree() {
-		return !this.pinned && !hasOpenStatements();
-	}
-
-	/**
 	 * End the binding after a transaction ended, if the application holds nothing that
 	 * needs the physical connection. The transaction's outcome is settled: a failure to
 	 * give the connection back is logged, not thrown.
@@ -280,7 +217,6 @@ abstract class RoutingConnection extends StatementTrackingConnection implements 
 		this.physical = null;
 		this.route = null;
 		bindingEnded();
-		this.pinned = false;
 		if (connection != null && released != null) {
 			try {
 				connection.close();
@@ -318,12 +254,8 @@ abstract class RoutingConnection extends StatementTrackingConnection implements 
 	@Override
 	public void setAutoCommit(boolean autoCommit) throws SQLException {
 		checkOpen();
-		if (!autoCommit && betweenTransactions()) {
-			// A transaction begins (Hibernate says so even in manual-commit mode).
-			beginTransaction();
-		}
-		else if (!autoCommit) {
-			checkNoOtherRouteContinues();
+		if (!autoCommit) {
+			transactionBeginning(this.route);
 		}
 		if (autoCommit == this.autoCommit) {
 			return;
@@ -408,48 +340,6 @@ abstract class RoutingConnection extends StatementTrackingConnection implements 
 			releaseIfFreeAfterTransaction();
 			transactionEnded();
 		}
-	}
-
-	/**
-	 * A transaction begins (Hibernate calls {@code setAutoCommit(false)} even in
-	 * manual-commit mode) while the work done since the last commit is still open: it
-	 * would continue that transaction, on its pool. Refused when the route in effect now
-	 * is another, so that work never continues on a pool named for other work.
-	 */
-	private void checkNoOtherRouteContinues() throws SQLException {
-		Route current = this.route;
-		String now = PoolRouting.poolForTransactionBeginning();
-		if (current != null && !Objects.equals(now, this.transactionPool)) {
-			throw new SQLException(
-					"A transaction is beginning "
-							+ ((now != null) ? "under pool '" + now + "'" : "without a named pool")
-							+ " on a manual-commit connection whose open transaction began "
-							+ ((this.transactionPool != null) ? "under pool '" + this.transactionPool + "'"
-									: "without a named pool")
-							+ " and runs on pool '" + current.pool().name()
-							+ "'; it would continue there. Commit or roll back "
-							+ "the work done outside transactions first, or use auto-commit pools",
-					SqlStates.ACTIVE_SQL_TRANSACTION);
-		}
-	}
-
-	/**
-	 * A manual-commit transaction begins: the explicit route in effect now fixes its
-	 * pool.
-	 */
-	private void beginTransaction() {
-		this.transactionPool = PoolRouting.poolForTransactionBeginning();
-		this.transactionBegan = true;
-		this.transactionStarted = false;
-	}
-
-	/**
-	 * A manual-commit transaction ended: the next one begins at the next
-	 * {@code setAutoCommit(false)} or use, whichever comes first.
-	 */
-	private void transactionEnded() {
-		this.transactionBegan = false;
-		this.transactionStarted = false;
 	}
 
 	@Override
@@ -549,29 +439,6 @@ abstract class RoutingConnection extends StatementTrackingConnection implements 
 
 	@Override
 	public void endRequest() {
-	}
-
-	@Override
-	public void setNetworkTimeout(Executor executor, int milliseconds) throws SQLException {
-		physical().setNetworkTimeout(executor, milliseconds);
-		this.pinned = true;
-	}
-
-	@Override
-	@SuppressWarnings("unchecked")
-	public <T> T unwrap(Class<T> iface) throws SQLException {
-		if (iface.isInstance(this)) {
-			return (T) this;
-		}
-		// The caller gets the physical connection and may keep it: keep the binding too.
-		T unwrapped = physical().unwrap(iface);
-		this.pinned = true;
-		return unwrapped;
-	}
-
-	@Override
-	public boolean isWrapperFor(Class<?> iface) throws SQLException {
-		return iface.isInstance(this) || physical().isWrapperFor(iface);
 	}
 
 	@Override
