@@ -173,14 +173,14 @@ public final class Router {
 		if (!this.fallback.toPrimary()) {
 			throw withCause(
 					new SQLTransientConnectionException(
-							"No replica could serve a read-only transaction " + describeFailures(failures)
+							"No replica could serve read-only work " + describeFailures(failures)
 									+ " and routing-pools.routing.fallback-to-primary is false",
 							SqlStates.UNABLE_TO_CONNECT),
 					failures);
 		}
 		if (this.fallbackPermits != null && !this.fallbackPermits.tryAcquire()) {
 			throw withCause(new SQLTransientConnectionException(
-					"No replica could serve a read-only transaction " + describeFailures(failures) + " and "
+					"No replica could serve read-only work " + describeFailures(failures) + " and "
 							+ this.fallback.maxConcurrency() + " reads are already falling back to pool '"
 							+ this.pools.primary().name() + "' (routing-pools.routing.fallback-max-concurrency)",
 					SqlStates.UNABLE_TO_CONNECT), failures);

@@ -82,7 +82,7 @@ class FallbackOnClusterTests {
 			assertThatThrownBy(() -> readOnly.execute((status) -> ServedBy.query(jdbc)))
 				.hasCauseInstanceOf(SQLTransientConnectionException.class)
 				.cause()
-				.hasMessageContaining("No replica could serve a read-only transaction")
+				.hasMessageContaining("No replica could serve read-only work")
 				.hasMessageContaining("unreachable")
 				.hasMessageContaining("routing-pools.routing.fallback-to-primary");
 		});
