@@ -84,13 +84,9 @@ abstract class RecordingConnection implements Connection {
 		if (readOnly && !pool.readOnlyByDefault()) {
 			physical.setReadOnly(true);
 		}
-		// An isolation the application set needs a call unless it is the pool's own.
-		int poolDefault = (poolIsolation != NamedPool.ISOLATION_NOT_CONFIGURED) ? poolIsolation : defaultIsolation;
-		if (recorded != null && recorded.isolationSet && recorded.isolation != poolDefault) {
-			physical.setTransactionIsolation(recorded.isolation);
-		}
 		if (recorded != null) {
-			recorded.replay(physical);
+			recorded.replay(physical,
+					(poolIsolation != NamedPool.ISOLATION_NOT_CONFIGURED) ? poolIsolation : defaultIsolation);
 		}
 		return learned;
 	}

@@ -46,12 +46,16 @@ final class SessionSettings {
 	}
 
 	/**
-	 * Apply what was set, but the isolation, to a physical connection that was just
-	 * borrowed.
+	 * Apply what was set to a physical connection that was just borrowed.
 	 * @param physical the connection
+	 * @param poolIsolation the isolation the connection has from its pool, which needs no
+	 * call
 	 * @throws SQLException if the driver refuses a setting
 	 */
-	void replay(Connection physical) throws SQLException {
+	void replay(Connection physical, int poolIsolation) throws SQLException {
+		if (this.isolationSet && this.isolation != poolIsolation) {
+			physical.setTransactionIsolation(this.isolation);
+		}
 		if (this.catalog != null) {
 			physical.setCatalog(this.catalog);
 		}
