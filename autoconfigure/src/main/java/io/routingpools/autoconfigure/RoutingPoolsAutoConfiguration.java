@@ -1,5 +1,6 @@
 package io.routingpools.autoconfigure;
 
+import java.time.Clock;
 import java.util.List;
 
 import javax.sql.DataSource;
@@ -7,8 +8,10 @@ import javax.sql.DataSource;
 import com.zaxxer.hikari.HikariDataSource;
 import io.routingpools.pool.NamedPool;
 import io.routingpools.pool.NamedPools;
+import io.routingpools.replica.FailoverEvents;
 import io.routingpools.replica.LeastActiveLoadBalancer;
 import io.routingpools.replica.LoadBalancer;
+import io.routingpools.replica.ReplicaStates;
 import io.routingpools.replica.RoundRobinLoadBalancer;
 import io.routingpools.replica.SuspectReplicas;
 import io.routingpools.replica.WeightedRandomLoadBalancer;
@@ -73,11 +76,18 @@ public final class RoutingPoolsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	Router routingPoolsRouter(NamedPools pools, LoadBalancer loadBalancer, RoutingPoolsProperties properties) {
+	ReplicaStates routingPoolsReplicaStates(NamedPools pools) {
+		return new ReplicaStates(pools, Clock.systemUTC());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	Router routingPoolsRouter(NamedPools pools, LoadBalancer loadBalancer, RoutingPoolsProperties properties,
+			ReplicaStates states, ObjectProvider<FailoverEvents> events) {
 		RoutingPoolsProperties.Routing routing = properties.getRouting();
 		return new Router(pools, loadBalancer,
 				new FallbackPolicy(routing.isFallbackToPrimary(), routing.getFallbackMaxConcurrency()),
-				new SuspectReplicas(pools.size()));
+				new SuspectReplicas(pools.size()), states, events.getIfUnique(() -> FailoverEvents.NONE));
 	}
 
 	@Bean

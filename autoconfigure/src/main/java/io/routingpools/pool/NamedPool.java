@@ -3,11 +3,13 @@ package io.routingpools.pool;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.LongAdder;
 
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
 import com.zaxxer.hikari.util.UtilityElf;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One started HikariCP pool with its name and role. Borrowing applies the pool's
@@ -46,12 +48,17 @@ public final class NamedPool {
 
 	private final LongAdder borrowed = new LongAdder();
 
+	// Replicas only: their connections in use are aborted when the replica goes down.
+	private final @Nullable InUseConnections inUse;
+
 	NamedPool(int index, PoolDefinition definition, HikariDataSource dataSource, boolean counted) {
 		this.index = index;
 		this.definition = definition;
 		this.dataSource = dataSource;
 		this.poolBean = dataSource.getHikariPoolMXBean();
 		this.counted = counted;
+		this.inUse = (definition.role() == PoolRole.REPLICA) ? new InUseConnections(dataSource.getMaximumPoolSize())
+				: null;
 		this.autoCommitByDefault = dataSource.isAutoCommit();
 		this.readOnlyByDefault = dataSource.isReadOnly();
 		String isolation = dataSource.getTransactionIsolation();
@@ -116,8 +123,9 @@ public final class NamedPool {
 
 	/**
 	 * Connections currently borrowed from this replica pool through {@link #borrow()} and
-	 * not yet {@link #returned()}. Kept here rather than read from HikariCP, whose count
-	 * walks the whole pool, because load balancing reads it for every read-only binding.
+	 * not yet {@link #returned(Connection)}. Kept here rather than read from HikariCP,
+	 * whose count walks the whole pool, because load balancing reads it for every
+	 * read-only binding.
 	 * @return the borrowed connection count; always 0 unless the pool is one of several
 	 * replicas
 	 */
@@ -127,11 +135,30 @@ public final class NamedPool {
 
 	/**
 	 * Record that a connection from {@link #borrow()} went back to the pool.
+	 * @param connection the connection that {@link #borrow()} returned
 	 */
-	public void returned() {
+	public void returned(Connection connection) {
 		if (this.counted) {
 			this.borrowed.decrement();
 		}
+		if (this.inUse != null) {
+			this.inUse.remove(connection);
+		}
+	}
+
+	/**
+	 * Abort every connection of this replica pool that is in use, and evict its idle ones
+	 * (HikariCP's soft eviction: connections in use are also closed when they are
+	 * returned). For a replica that is gone: reads in flight fail at once (pgjdbc's
+	 * SQLSTATE 08006) instead of waiting for the socket timeout, and no broken idle
+	 * connection is lent again.
+	 * @param executor runs the aborts
+	 * @return how many connections in use were aborted; 0 for a pool that is not a
+	 * replica
+	 */
+	public int abortAndEvict(Executor executor) {
+		this.poolBean.softEvictConnections();
+		return (this.inUse != null) ? this.inUse.abortAll(executor) : 0;
 	}
 
 	/**
@@ -154,6 +181,9 @@ public final class NamedPool {
 		Connection connection = this.dataSource.getConnection();
 		if (this.counted) {
 			this.borrowed.increment();
+		}
+		if (this.inUse != null) {
+			this.inUse.add(connection);
 		}
 		return connection;
 	}

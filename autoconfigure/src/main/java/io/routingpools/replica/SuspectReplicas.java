@@ -100,12 +100,16 @@ public final class SuspectReplicas {
 	 * just the connection, is likely gone. It is passed over, and its idle connections,
 	 * probably broken by the same cause, are evicted so that they are not lent again.
 	 * @param replica the replica pool
-	 * @param cause the connection error (SQLSTATE class 08)
+	 * @param cause the error, a {@linkplain io.routingpools.pool.LostConnections lost
+	 * connection}
+	 * @return whether the replica was not suspect before
 	 */
-	public void connectionLost(NamedPool replica, SQLException cause) {
+	public boolean connectionLost(NamedPool replica, SQLException cause) {
 		if (markSuspect(replica, "lost a connection", cause)) {
 			replica.dataSource().getHikariPoolMXBean().softEvictConnections();
+			return true;
 		}
+		return false;
 	}
 
 }

@@ -11,16 +11,23 @@ import java.util.concurrent.Semaphore;
 import io.routingpools.pool.NamedPool;
 import io.routingpools.pool.NamedPools;
 import io.routingpools.pool.PoolRole;
+import io.routingpools.pool.LostConnections;
+import io.routingpools.replica.FailoverCause;
+import io.routingpools.replica.FailoverEvents;
 import io.routingpools.replica.LoadBalancer;
+import io.routingpools.replica.ReplicaStates;
+import io.routingpools.replica.ReplicaStatus;
 import io.routingpools.replica.SuspectReplicas;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Decides where a logical connection binds and borrows the physical connection there
  * (DESIGN section 4): an explicit route wins, read-only work goes to a replica unless a
- * hot standby cannot run it, everything else to the primary. A replica that fails to
- * provide a connection is skipped for a short while and the read moves to the next
- * replica, then to the primary if fallback is allowed.
+ * hot standby cannot run it, everything else to the primary. Only replicas the monitor
+ * has {@code UP} are tried: a request thread never waits on a replica the monitor knows
+ * is gone. A replica that fails to provide a connection between checks is skipped for a
+ * short while and the read moves to the next replica, then to the primary if fallback is
+ * allowed.
  */
 public final class Router {
 
@@ -34,6 +41,10 @@ public final class Router {
 
 	private final SuspectReplicas suspects;
 
+	private final ReplicaStates states;
+
+	private final FailoverEvents events;
+
 	private final @Nullable Semaphore fallbackPermits;
 
 	private final Route[] routes;
@@ -43,13 +54,18 @@ public final class Router {
 	 * @param pools the pools
 	 * @param loadBalancer chooses among eligible replicas
 	 * @param fallback where reads go when no replica can serve them
-	 * @param suspects replicas recently found unreachable
+	 * @param suspects replicas recently found unreachable on the request path
+	 * @param states the replica monitor's states
+	 * @param events told when work moves off a node
 	 */
-	public Router(NamedPools pools, LoadBalancer loadBalancer, FallbackPolicy fallback, SuspectReplicas suspects) {
+	public Router(NamedPools pools, LoadBalancer loadBalancer, FallbackPolicy fallback, SuspectReplicas suspects,
+			ReplicaStates states, FailoverEvents events) {
 		this.pools = pools;
 		this.loadBalancer = loadBalancer;
 		this.fallback = fallback;
 		this.suspects = suspects;
+		this.states = states;
+		this.events = events;
 		this.fallbackPermits = (fallback.maxConcurrency() > 0) ? new Semaphore(fallback.maxConcurrency()) : null;
 		this.routes = new Route[pools.size() * REASONS.length];
 		for (NamedPool pool : pools.all()) {
@@ -106,9 +122,10 @@ public final class Router {
 	/**
 	 * Give back what a binding held besides its physical connection.
 	 * @param route the route of the binding that ended
+	 * @param connection the physical connection, already closed
 	 */
-	void released(Route route) {
-		route.pool().returned();
+	void released(Route route, Connection connection) {
+		route.pool().returned(connection);
 		if (route.reason() == RouteReason.FALLBACK && this.fallbackPermits != null) {
 			this.fallbackPermits.release();
 		}
@@ -139,8 +156,9 @@ public final class Router {
 				return acquire(logical, replica, RouteReason.READ_ONLY);
 			}
 			catch (SQLException ex) {
-				if (isConnectionFailure(ex)) {
-					this.suspects.markSuspect(replica, "could not provide a connection", ex);
+				if (isConnectionFailure(ex)
+						&& this.suspects.markSuspect(replica, "could not provide a connection", ex)) {
+					this.events.failover(replica, FailoverCause.CONNECTION_ERROR);
 				}
 				failures = chain(failures, ex);
 				candidates = without(candidates, replica);
@@ -149,24 +167,35 @@ public final class Router {
 		return fallBack(logical, failures);
 	}
 
+	/**
+	 * The replicas a read may try: those the monitor has {@code UP}, less those suspect
+	 * on the request path. Allocates only when some replica is left out.
+	 */
 	private List<NamedPool> eligible(List<NamedPool> replicas) {
 		List<NamedPool> eligible = null;
+		List<NamedPool> suspect = null;
 		for (int i = 0; i < replicas.size(); i++) {
 			NamedPool replica = replicas.get(i);
-			boolean suspect = this.suspects.isSuspect(replica);
-			if (suspect && eligible == null) {
+			boolean up = this.states.servesReads(replica);
+			boolean passedOver = !up || this.suspects.isSuspect(replica);
+			if (passedOver && eligible == null) {
 				eligible = new ArrayList<>(replicas.subList(0, i));
 			}
-			else if (!suspect && eligible != null) {
+			else if (!passedOver && eligible != null) {
 				eligible.add(replica);
+			}
+			if (up && passedOver) {
+				suspect = (suspect != null) ? suspect : new ArrayList<>();
+				suspect.add(replica);
 			}
 		}
 		if (eligible == null) {
 			return replicas;
 		}
-		// Every replica suspect and no fallback allowed: trying them beats failing
-		// outright.
-		return (eligible.isEmpty() && !this.fallback.toPrimary()) ? replicas : eligible;
+		// Every replica the monitor has up is suspect and no fallback allowed: trying
+		// them beats failing outright. A replica the monitor knows is gone is never
+		// tried.
+		return (eligible.isEmpty() && suspect != null && !this.fallback.toPrimary()) ? suspect : eligible;
 	}
 
 	private Connection fallBack(Binding logical, @Nullable SQLException failures) throws SQLException {
@@ -199,29 +228,34 @@ public final class Router {
 
 	/**
 	 * Whether the replica could not be reached, rather than being merely busy: HikariCP
-	 * reports its last connection failure as the cause of a timeout, and connection
-	 * errors carry SQLSTATE class 08. A saturated pool ({@code max-waiting}) or an
-	 * exhausted one is passed over for this read only.
+	 * reports its last connection failure as the cause of a timeout, and a node going
+	 * away is a {@linkplain LostConnections lost connection}. A saturated pool
+	 * ({@code max-waiting}) or an exhausted one is passed over for this read only.
 	 */
 	private static boolean isConnectionFailure(SQLException ex) {
-		return ex.getCause() != null || isConnectionError(ex);
-	}
-
-	private static boolean isConnectionError(SQLException ex) {
-		String state = ex.getSQLState();
-		return state != null && state.startsWith("08");
+		return ex.getCause() != null || LostConnections.isLost(ex);
 	}
 
 	/**
-	 * A driver call on a bound connection failed. A connection error (SQLSTATE class 08)
-	 * on a replica means the replica, not just this connection, is likely gone.
+	 * A driver call on a bound connection failed. A lost connection on a replica
+	 * ({@link LostConnections}) means the replica, not just this connection, is likely
+	 * gone; a query canceled by a conflict with recovery (SQLSTATE 40001 on a replica) is
+	 * counted.
 	 * @param route the route of the connection whose call failed
 	 * @param ex the error
 	 */
 	void failed(Route route, SQLException ex) {
 		NamedPool pool = route.pool();
-		if (pool.role() == PoolRole.REPLICA && isConnectionError(ex)) {
-			this.suspects.connectionLost(pool, ex);
+		if (pool.role() != PoolRole.REPLICA) {
+			return;
+		}
+		if (LostConnections.isLost(ex)) {
+			if (this.suspects.connectionLost(pool, ex)) {
+				this.events.failover(pool, FailoverCause.CONNECTION_ERROR);
+			}
+		}
+		else if (SqlStates.SERIALIZATION_FAILURE.equals(ex.getSQLState())) {
+			this.events.standbyCancellation(pool);
 		}
 	}
 
@@ -245,8 +279,20 @@ public final class Router {
 
 	private String describeFailures(@Nullable SQLException failures) {
 		if (failures == null) {
-			return "(replicas " + this.pools.replicas() + " each failed to provide a connection in the last "
-					+ this.suspects.suspectTime().toMillis() + " ms)";
+			StringBuilder text = new StringBuilder("(");
+			for (NamedPool replica : this.pools.replicas()) {
+				text.append((text.length() > 1) ? "; " : "").append("replica '").append(replica.name()).append("' ");
+				ReplicaStatus status = this.states.status(replica);
+				if (!status.state().servesReads()) {
+					text.append("is ").append(status.state().tagValue()).append(": ").append(status.reason());
+				}
+				else {
+					text.append("failed to provide a connection in the last ")
+						.append(this.suspects.suspectTime().toMillis())
+						.append(" ms");
+				}
+			}
+			return text.append(')').toString();
 		}
 		StringBuilder text = new StringBuilder("(").append(failures.getMessage());
 		for (Throwable suppressed : failures.getSuppressed()) {

@@ -167,7 +167,7 @@ abstract class RoutingConnection extends TransactionTrackingConnection implement
 			connection.close();
 		}
 		finally {
-			this.source.router().released(bound);
+			this.source.router().released(bound, connection);
 		}
 	}
 
@@ -222,7 +222,7 @@ abstract class RoutingConnection extends TransactionTrackingConnection implement
 				connection.close();
 			}
 			finally {
-				this.source.router().released(released);
+				this.source.router().released(released, connection);
 			}
 		}
 	}
@@ -426,7 +426,7 @@ abstract class RoutingConnection extends TransactionTrackingConnection implement
 			finally {
 				// HikariCP's abort does not give the slot back: evict the connection.
 				aborted.pool().dataSource().evictConnection(connection);
-				this.source.router().released(aborted);
+				this.source.router().released(aborted, connection);
 			}
 		}
 	}

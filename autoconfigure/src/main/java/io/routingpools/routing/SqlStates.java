@@ -34,6 +34,12 @@ final class SqlStates {
 	static final String NO_ACTIVE_SQL_TRANSACTION = "25P01";
 
 	/**
+	 * {@code serialization_failure}: on a hot standby, a query canceled because of a
+	 * conflict with recovery.
+	 */
+	static final String SERIALIZATION_FAILURE = "40001";
+
+	/**
 	 * {@code invalid_catalog_name}: an explicit route names no pool, as a connection
 	 * naming no database would. (Class 42 would make Spring blame the SQL.)
 	 */

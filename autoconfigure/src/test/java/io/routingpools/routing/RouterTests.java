@@ -1,5 +1,6 @@
 package io.routingpools.routing;
 
+import java.time.Clock;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
@@ -14,6 +15,8 @@ import io.routingpools.pool.NamedPool;
 import io.routingpools.pool.NamedPools;
 import io.routingpools.pool.PoolDefinition;
 import io.routingpools.pool.PoolRole;
+import io.routingpools.replica.FailoverEvents;
+import io.routingpools.replica.ReplicaStates;
 import io.routingpools.replica.RoundRobinLoadBalancer;
 import io.routingpools.replica.SuspectReplicas;
 import io.routingpools.test.stub.StubConnection;
@@ -43,6 +46,8 @@ class RouterTests {
 	private @Nullable NamedPools pools;
 
 	private SuspectReplicas suspects = new SuspectReplicas(0);
+
+	private @Nullable ReplicaStates states;
 
 	@AfterEach
 	void closePools() throws SQLException {
@@ -160,10 +165,10 @@ class RouterTests {
 		this.suspects.markSuspect(pool("replica-a"), "failed in a test", new SQLException("test", "08006"));
 		for (int i = 0; i < 3; i++) {
 			TestBinding binding = new TestBinding(true);
-			try (Connection connection = router.acquire(binding, null)) {
-				assertThat(url(connection)).isEqualTo(StubPools.url("replica-b"));
-			}
-			router.released(binding.route());
+			Connection connection = router.acquire(binding, null);
+			assertThat(url(connection)).isEqualTo(StubPools.url("replica-b"));
+			connection.close();
+			router.released(binding.route(), connection);
 		}
 	}
 
@@ -226,7 +231,7 @@ class RouterTests {
 		Connection connection = acquire(router, first);
 		connection.close();
 		this.borrowed.remove(connection);
-		router.released(first.route());
+		router.released(first.route(), connection);
 		TestBinding second = new TestBinding(true);
 		acquire(router, second);
 		assertThat(second.route).hasToString("primary (fallback)");
@@ -237,7 +242,8 @@ class RouterTests {
 		this.pools = NamedPools.start(List.of(StubPools.definition("primary", PoolRole.PRIMARY, 1),
 				saturatedReplica("replica-a"), StubPools.definition("admin", PoolRole.ADMIN, 1)));
 		Router router = new Router(this.pools, new RoundRobinLoadBalancer(), fallback(true, 0),
-				this.suspects = new SuspectReplicas(this.pools.size(), SUSPECT_TIME, this.clock::get));
+				this.suspects = new SuspectReplicas(this.pools.size(), SUSPECT_TIME, this.clock::get),
+				new ReplicaStates(this.pools, Clock.systemUTC()), FailoverEvents.NONE);
 		NamedPool replica = pool("replica-a");
 		this.borrowed.add(replica.borrow());
 		CompletableFuture.runAsync(() -> borrowAndClose(replica));
@@ -296,7 +302,9 @@ class RouterTests {
 	private Router router(FallbackPolicy fallback, String... replicas) {
 		this.pools = StubPools.start(2, replicas);
 		this.suspects = new SuspectReplicas(this.pools.size(), SUSPECT_TIME, this.clock::get);
-		return new Router(this.pools, new RoundRobinLoadBalancer(), fallback, this.suspects);
+		this.states = new ReplicaStates(this.pools, Clock.systemUTC());
+		return new Router(this.pools, new RoundRobinLoadBalancer(), fallback, this.suspects, this.states,
+				FailoverEvents.NONE);
 	}
 
 	private static FallbackPolicy fallback(boolean toPrimary, int maxConcurrency) {

@@ -1,5 +1,6 @@
 package io.routingpools.routing;
 
+import java.time.Clock;
 import java.sql.CallableStatement;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
@@ -18,6 +19,8 @@ import io.routingpools.pool.NamedPool;
 import io.routingpools.pool.NamedPools;
 import io.routingpools.pool.PoolDefinition;
 import io.routingpools.pool.PoolRole;
+import io.routingpools.replica.FailoverEvents;
+import io.routingpools.replica.ReplicaStates;
 import io.routingpools.replica.RoundRobinLoadBalancer;
 import io.routingpools.replica.SuspectReplicas;
 import io.routingpools.test.stub.StubConnection;
@@ -56,8 +59,8 @@ class RoutingConnectionTests {
 	void startPools() {
 		this.pools = StubPools.start(2, "replica-a");
 		this.suspects = new SuspectReplicas(this.pools.size(), Duration.ofMinutes(1), System::nanoTime);
-		Router router = new Router(this.pools, new RoundRobinLoadBalancer(), new FallbackPolicy(true, 0),
-				this.suspects);
+		Router router = new Router(this.pools, new RoundRobinLoadBalancer(), new FallbackPolicy(true, 0), this.suspects,
+				new ReplicaStates(this.pools, Clock.systemUTC()), FailoverEvents.NONE);
 		this.dataSource = new RoutingDataSource(router, true, Connection.TRANSACTION_READ_COMMITTED);
 	}
 
@@ -640,7 +643,7 @@ class RoutingConnectionTests {
 
 	private static RoutingDataSource dataSourceOver(NamedPools pools) {
 		Router router = new Router(pools, new RoundRobinLoadBalancer(), new FallbackPolicy(true, 0),
-				new SuspectReplicas(pools.size()));
+				new SuspectReplicas(pools.size()), new ReplicaStates(pools, Clock.systemUTC()), FailoverEvents.NONE);
 		return new RoutingDataSource(router, true, Connection.TRANSACTION_READ_COMMITTED);
 	}
 

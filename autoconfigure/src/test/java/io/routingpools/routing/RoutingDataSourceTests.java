@@ -1,10 +1,13 @@
 package io.routingpools.routing;
 
+import java.time.Clock;
 import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
 
 import io.routingpools.pool.NamedPools;
+import io.routingpools.replica.FailoverEvents;
+import io.routingpools.replica.ReplicaStates;
 import io.routingpools.replica.RoundRobinLoadBalancer;
 import io.routingpools.replica.SuspectReplicas;
 import io.routingpools.test.stub.StubPools;
@@ -30,7 +33,8 @@ class RoutingDataSourceTests {
 	void startPools() {
 		this.pools = StubPools.start(1, "replica-a");
 		Router router = new Router(this.pools, new RoundRobinLoadBalancer(), new FallbackPolicy(true, 0),
-				new SuspectReplicas(this.pools.size()));
+				new SuspectReplicas(this.pools.size()), new ReplicaStates(this.pools, Clock.systemUTC()),
+				FailoverEvents.NONE);
 		this.dataSource = new RoutingDataSource(router, true, Connection.TRANSACTION_READ_COMMITTED);
 	}
 

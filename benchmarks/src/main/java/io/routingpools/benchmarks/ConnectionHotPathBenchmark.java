@@ -1,5 +1,6 @@
 package io.routingpools.benchmarks;
 
+import java.time.Clock;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -16,6 +17,8 @@ import io.routingpools.test.stub.StubPreparedStatement;
 import io.routingpools.pool.NamedPools;
 import io.routingpools.pool.PoolDefinition;
 import io.routingpools.pool.PoolRole;
+import io.routingpools.replica.FailoverEvents;
+import io.routingpools.replica.ReplicaStates;
 import io.routingpools.replica.LeastActiveLoadBalancer;
 import io.routingpools.replica.LoadBalancer;
 import io.routingpools.replica.RoundRobinLoadBalancer;
@@ -106,7 +109,8 @@ public class ConnectionHotPathBenchmark {
 		this.primary = this.pools.primary().dataSource();
 		this.replica = this.pools.replicas().get(0).dataSource();
 		Router router = new Router(this.pools, loadBalancer(this.balancer), new FallbackPolicy(true, 0),
-				new SuspectReplicas(this.pools.size()));
+				new SuspectReplicas(this.pools.size()), new ReplicaStates(this.pools, Clock.systemUTC()),
+				FailoverEvents.NONE);
 		this.routing = new RoutingDataSource(router, true, Connection.TRANSACTION_READ_COMMITTED);
 		checkRoute(this.primary, false, PRIMARY_URL);
 		checkRoute(this.routing, false, PRIMARY_URL);
