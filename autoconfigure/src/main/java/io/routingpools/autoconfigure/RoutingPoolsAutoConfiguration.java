@@ -6,11 +6,14 @@ import java.util.List;
 import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.routingpools.RoutingPools;
 import io.routingpools.pool.NamedPool;
 import io.routingpools.pool.NamedPools;
 import io.routingpools.replica.FailoverEvents;
 import io.routingpools.replica.LeastActiveLoadBalancer;
 import io.routingpools.replica.LoadBalancer;
+import io.routingpools.replica.MonitorSettings;
+import io.routingpools.replica.ReplicaMonitor;
 import io.routingpools.replica.ReplicaStates;
 import io.routingpools.replica.RoundRobinLoadBalancer;
 import io.routingpools.replica.SuspectReplicas;
@@ -38,6 +41,7 @@ import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.Lazy;
 import org.springframework.context.annotation.Primary;
 import org.springframework.context.annotation.Role;
 import org.springframework.core.env.Environment;
@@ -88,6 +92,29 @@ public final class RoutingPoolsAutoConfiguration {
 		return new Router(pools, loadBalancer,
 				new FallbackPolicy(routing.isFallbackToPrimary(), routing.getFallbackMaxConcurrency()),
 				new SuspectReplicas(pools.size()), states, events.getIfUnique(() -> FailoverEvents.NONE));
+	}
+
+	@Bean(destroyMethod = "close")
+	@ConditionalOnMissingBean
+	@Lazy(false)
+	ReplicaMonitor routingPoolsReplicaMonitor(NamedPools pools, ReplicaStates states, RoutingPoolsProperties properties,
+			ObjectProvider<FailoverEvents> events) {
+		RoutingPoolsProperties.Health health = properties.getHealth();
+		MonitorSettings settings = new MonitorSettings(health.getCheckInterval(), health.getProbeTimeout(),
+				health.getMaxReplicationLag(), health.getMaxReplicationLagBytes().toBytes(),
+				health.getFailedChecksToLeave(), health.getPassedChecksToReturn());
+		ReplicaMonitor monitor = new ReplicaMonitor(pools, states, settings,
+				events.getIfUnique(() -> FailoverEvents.NONE));
+		if (health.isEnabled()) {
+			monitor.start();
+		}
+		return monitor;
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	RoutingPools routingPools(NamedPools pools, ReplicaStates states, ReplicaMonitor monitor) {
+		return new RoutingPools(pools, states, monitor);
 	}
 
 	@Bean

@@ -1,10 +1,12 @@
 package io.routingpools.autoconfigure;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.NestedConfigurationProperty;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Configuration of the routing pools (prefix {@code routing-pools}).
@@ -42,6 +44,8 @@ public class RoutingPoolsProperties {
 	private PoolProperties admin = new PoolProperties();
 
 	private final Routing routing = new Routing();
+
+	private final Health health = new Health();
 
 	public boolean isEnabled() {
 		return this.enabled;
@@ -85,6 +89,113 @@ public class RoutingPoolsProperties {
 
 	public Routing getRouting() {
 		return this.routing;
+	}
+
+	public Health getHealth() {
+		return this.health;
+	}
+
+	/**
+	 * How the replica monitor checks each replica and the primary, and when it takes a
+	 * replica out of rotation or brings it back.
+	 */
+	public static class Health {
+
+		/**
+		 * Whether the replica monitor runs. Without it, replicas leave rotation only
+		 * through the request path's suspect marks, and health reports them as not
+		 * checked.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Pause between two checks of each node.
+		 */
+		private Duration checkInterval = Duration.ofMillis(500);
+
+		/**
+		 * Replay lag beyond which a replica leaves rotation (LAGGING).
+		 */
+		private Duration maxReplicationLag = Duration.ofSeconds(5);
+
+		/**
+		 * WAL not yet replayed beyond which a replica leaves rotation (LAGGING).
+		 */
+		private DataSize maxReplicationLagBytes = DataSize.ofMegabytes(16);
+
+		/**
+		 * Longest a probe may take; a slower probe is a failed check (the replica is DOWN
+		 * once enough checks in a row fail).
+		 */
+		private Duration probeTimeout = Duration.ofMillis(250);
+
+		/**
+		 * Failed checks in a row that take a replica out of rotation.
+		 */
+		private int failedChecksToLeave = 1;
+
+		/**
+		 * Passed checks in a row, each with the replica caught up (lag at most half of
+		 * each limit), that bring a replica back into rotation.
+		 */
+		private int passedChecksToReturn = 2;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public Duration getCheckInterval() {
+			return this.checkInterval;
+		}
+
+		public void setCheckInterval(Duration checkInterval) {
+			this.checkInterval = checkInterval;
+		}
+
+		public Duration getMaxReplicationLag() {
+			return this.maxReplicationLag;
+		}
+
+		public void setMaxReplicationLag(Duration maxReplicationLag) {
+			this.maxReplicationLag = maxReplicationLag;
+		}
+
+		public DataSize getMaxReplicationLagBytes() {
+			return this.maxReplicationLagBytes;
+		}
+
+		public void setMaxReplicationLagBytes(DataSize maxReplicationLagBytes) {
+			this.maxReplicationLagBytes = maxReplicationLagBytes;
+		}
+
+		public Duration getProbeTimeout() {
+			return this.probeTimeout;
+		}
+
+		public void setProbeTimeout(Duration probeTimeout) {
+			this.probeTimeout = probeTimeout;
+		}
+
+		public int getFailedChecksToLeave() {
+			return this.failedChecksToLeave;
+		}
+
+		public void setFailedChecksToLeave(int failedChecksToLeave) {
+			this.failedChecksToLeave = failedChecksToLeave;
+		}
+
+		public int getPassedChecksToReturn() {
+			return this.passedChecksToReturn;
+		}
+
+		public void setPassedChecksToReturn(int passedChecksToReturn) {
+			this.passedChecksToReturn = passedChecksToReturn;
+		}
+
 	}
 
 	/**

@@ -2,6 +2,8 @@ package io.routingpools.autoconfigure;
 
 import java.time.Duration;
 
+import org.springframework.util.unit.DataSize;
+
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -16,6 +18,9 @@ final class SettingsChecks {
 
 	/** HikariCP's floor for the connection and validation timeouts. */
 	static final Duration HIKARI_TIMEOUT_FLOOR = Duration.ofMillis(250);
+
+	/** Shortest check interval, probe timeout or lag limit the monitor accepts. */
+	static final Duration MONITOR_TIME_FLOOR = Duration.ofMillis(10);
 
 	private final ConfigurationProblems problems;
 
@@ -57,6 +62,25 @@ final class SettingsChecks {
 			this.problems.add(property, value, (minimum == 0) ? "cannot be negative" : "must be at least " + minimum,
 					"Set " + property + " to " + minimum + " or more, or remove it to use the default");
 		}
+	}
+
+	/**
+	 * Check the replica monitor's settings ({@code routing-pools.health.*}).
+	 * @param health the bound settings
+	 */
+	void health(RoutingPoolsProperties.Health health) {
+		String prefix = "routing-pools.health.";
+		atLeast(prefix + "check-interval", health.getCheckInterval(), MONITOR_TIME_FLOOR);
+		atLeast(prefix + "probe-timeout", health.getProbeTimeout(), MONITOR_TIME_FLOOR);
+		atLeast(prefix + "max-replication-lag", health.getMaxReplicationLag(), MONITOR_TIME_FLOOR);
+		DataSize lagBytes = health.getMaxReplicationLagBytes();
+		if (lagBytes != null && lagBytes.toBytes() < 1) {
+			String property = prefix + "max-replication-lag-bytes";
+			this.problems.add(property, lagBytes, "must be at least 1B",
+					"Set " + property + " to a size such as 16MB, or remove it to use the default");
+		}
+		atLeast(prefix + "failed-checks-to-leave", health.getFailedChecksToLeave(), 1);
+		atLeast(prefix + "passed-checks-to-return", health.getPassedChecksToReturn(), 1);
 	}
 
 	private void atLeast(String property, @Nullable Duration value, Duration minimum) {

@@ -1,5 +1,6 @@
 /**
- * Replica selection: load balancers over the replica pools.
+ * Replicas in rotation: the monitor and the states it keeps, the request path's suspect
+ * marks, and the load balancers over the replicas that serve reads.
  */
 @NullMarked
 package io.routingpools.replica;
