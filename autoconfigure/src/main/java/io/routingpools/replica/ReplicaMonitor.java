@@ -291,14 +291,15 @@ public final class ReplicaMonitor implements AutoCloseable {
 			}
 			case DOWN -> {
 				int aborted = replica.abortAndEvict(Runnable::run);
-				logger.warn(what + "; out of rotation, " + aborted + " connections in use aborted, idle ones evicted");
+				logger
+					.warn(what + "; out of rotation (connections in use aborted: " + aborted + "; idle ones evicted)");
 				this.events.failover(replica, FailoverCause.DOWN);
 			}
 			case NOT_A_REPLICA -> {
 				int aborted = replica.abortAndEvict(Runnable::run);
 				logger.error(what + ". It no longer replicates from the primary and may accept writes: remove it from "
-						+ "routing-pools.replicas or rebuild it as a standby. Out of rotation; " + aborted
-						+ " connections in use aborted, idle ones evicted");
+						+ "routing-pools.replicas or rebuild it as a standby. Out of rotation (connections in use aborted: "
+						+ aborted + "; idle ones evicted)");
 				this.events.failover(replica, FailoverCause.NOT_A_REPLICA);
 			}
 			case DRAINED -> {

@@ -1,9 +1,11 @@
 package io.routingpools.routing;
 
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.sql.SQLTransientConnectionException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Semaphore;
@@ -18,6 +20,8 @@ import io.routingpools.replica.LoadBalancer;
 import io.routingpools.replica.ReplicaStates;
 import io.routingpools.replica.ReplicaStatus;
 import io.routingpools.replica.SuspectReplicas;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -32,6 +36,8 @@ import org.jspecify.annotations.Nullable;
 public final class Router {
 
 	private static final RouteReason[] REASONS = RouteReason.values();
+
+	private static final Log logger = LogFactory.getLog(Router.class);
 
 	private final NamedPools pools;
 
@@ -256,6 +262,39 @@ public final class Router {
 		}
 		else if (SqlStates.SERIALIZATION_FAILURE.equals(ex.getSQLState())) {
 			this.events.standbyCancellation(pool);
+		}
+	}
+
+	/**
+	 * A write on a connection of the primary pool failed with SQLSTATE 25006: ask that
+	 * connection's node whether it is in recovery ({@code pg_is_in_recovery()}). If it
+	 * is, the primary was demoted (or its address now reaches a standby): the primary
+	 * pool's connections are evicted so that new ones find the new primary, and the
+	 * demotion is counted. Read-only work that fell back to the primary is never asked
+	 * about: its 25006 is the application's.
+	 * @param route the route of the connection whose write failed
+	 * @param connection the physical connection, after its transaction ended
+	 */
+	void checkDemotion(Route route, Connection connection) {
+		NamedPool pool = route.pool();
+		try {
+			if (!connection.getAutoCommit()) {
+				connection.rollback();
+			}
+			try (Statement statement = connection.createStatement();
+					ResultSet row = statement.executeQuery("SELECT pg_is_in_recovery()")) {
+				if (row.next() && row.getBoolean(1)) {
+					pool.dataSource().getHikariPoolMXBean().softEvictConnections();
+					this.events.failover(pool, FailoverCause.DEMOTION);
+					logger.warn("Pool '" + pool.name() + "' reached a node in recovery (a write failed with SQLSTATE "
+							+ "25006 and pg_is_in_recovery() is true): the primary was demoted or its address now "
+							+ "reaches a standby. Its connections are evicted so that new ones find the primary "
+							+ "(a multi-host URL with targetServerType=primary, or the HA address)");
+				}
+			}
+		}
+		catch (SQLException ex) {
+			logger.debug("Could not ask pool '" + pool.name() + "' whether its node is in recovery", ex);
 		}
 	}
 

@@ -48,6 +48,10 @@ abstract class RoutingConnection extends TransactionTrackingConnection implement
 
 	private boolean closed;
 
+	// A write on the primary pool failed with 25006: ask the node, before the binding
+	// ends, whether it is in recovery.
+	private boolean demotionSuspected;
+
 	RoutingConnection(RoutingDataSource source, boolean autoCommit) {
 		super(source, autoCommit);
 	}
@@ -219,6 +223,10 @@ abstract class RoutingConnection extends TransactionTrackingConnection implement
 		bindingEnded();
 		if (connection != null && released != null) {
 			try {
+				if (this.demotionSuspected) {
+					this.demotionSuspected = false;
+					this.source.router().checkDemotion(released, connection);
+				}
 				connection.close();
 			}
 			finally {
@@ -241,6 +249,10 @@ abstract class RoutingConnection extends TransactionTrackingConnection implement
 			return ex;
 		}
 		this.source.router().failed(current, ex);
+		if (SqlStates.READ_ONLY_SQL_TRANSACTION.equals(ex.getSQLState()) && current.pool().role() == PoolRole.PRIMARY
+				&& !this.readOnly && !current.reason().readOnlyWork()) {
+			this.demotionSuspected = true;
+		}
 		return WrongNodeErrors.enrich(ex, current);
 	}
 
