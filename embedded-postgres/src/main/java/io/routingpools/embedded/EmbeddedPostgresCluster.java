@@ -135,8 +135,8 @@ public final class EmbeddedPostgresCluster implements AutoCloseable {
 	}
 
 	/**
-	 * Kills every server and deletes every directory of the cluster. Does nothing when
-	 * called again.
+	 * Closes every node's {@link PostgresNode#proxy() fault proxy}, kills every server
+	 * and deletes every directory of the cluster. Does nothing when called again.
 	 */
 	@Override
 	public void close() {
@@ -149,6 +149,7 @@ public final class EmbeddedPostgresCluster implements AutoCloseable {
 		List<RuntimeException> failures = new ArrayList<>();
 		nodes().forEach(node -> {
 			try {
+				node.closeProxy();
 				node.kill();
 			}
 			catch (RuntimeException e) {
@@ -172,6 +173,10 @@ public final class EmbeddedPostgresCluster implements AutoCloseable {
 	@Override
 	public String toString() {
 		return "EmbeddedPostgresCluster" + nodes().collect(Collectors.toList());
+	}
+
+	synchronized boolean isClosed() {
+		return closed;
 	}
 
 	/** The directory with all data directories and logs (for tests). */

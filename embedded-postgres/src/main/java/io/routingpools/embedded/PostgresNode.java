@@ -77,6 +77,8 @@ public final class PostgresNode {
 
 	private boolean suspended;
 
+	private @Nullable FaultProxy proxy;
+
 	PostgresNode(EmbeddedPostgresCluster cluster, String name, boolean replicaAtStart, Path dataDirectory,
 			Path logFile) {
 		this.cluster = cluster;
@@ -110,6 +112,28 @@ public final class PostgresNode {
 	/** {@code jdbc:postgresql://127.0.0.1:<port>/<database>} */
 	public String jdbcUrl() {
 		return url(cluster.database());
+	}
+
+	/**
+	 * This node's {@link FaultProxy}, a TCP proxy on a loopback port of its own that can
+	 * delay, black-hole or reset the connections made through it: clients that use
+	 * {@link FaultProxy#jdbcUrl()} instead of {@link #jdbcUrl()} can be cut off the node
+	 * while it keeps running. Started on the first call (again after it was closed), in
+	 * {@link FaultProxy.Mode#PASS pass} mode; later calls return the same proxy, which
+	 * keeps its port across restarts of the node. The cluster's {@code close()} closes
+	 * it.
+	 * @throws IllegalStateException if the cluster is closed
+	 */
+	public synchronized FaultProxy proxy() {
+		if (cluster.isClosed()) {
+			throw new IllegalStateException("Cannot start a fault proxy for " + name + ": the cluster is closed");
+		}
+		FaultProxy current = proxy;
+		if (current == null || current.isClosed()) {
+			current = FaultProxy.start(this);
+			proxy = current;
+		}
+		return current;
 	}
 
 	/**
@@ -310,6 +334,19 @@ public final class PostgresNode {
 		return DRIVER.connect(url(database), properties);
 	}
 
+	/** Closes the {@link #proxy()}, if started. */
+	synchronized void closeProxy() {
+		FaultProxy current = proxy;
+		if (current != null) {
+			current.close();
+		}
+	}
+
+	/** The node's URL with another port, that of its {@link FaultProxy}. */
+	String jdbcUrl(int port) {
+		return url(port, cluster.database());
+	}
+
 	synchronized Optional<ProcessHandle> postmaster() {
 		return Optional.ofNullable(postmaster).map(Process::toHandle);
 	}
@@ -317,6 +354,10 @@ public final class PostgresNode {
 	// ---- internals
 
 	private String url(String database) {
+		return url(port, database);
+	}
+
+	private static String url(int port, String database) {
 		return "jdbc:postgresql://" + HOST + ":" + port + "/" + URLEncoder.encode(database, StandardCharsets.UTF_8);
 	}
 
