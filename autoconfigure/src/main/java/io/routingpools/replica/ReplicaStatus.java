@@ -18,9 +18,10 @@ import org.jspecify.annotations.Nullable;
  * {@code null} when unknown
  * @param replayLagBytes WAL bytes written on the primary ({@code pg_current_wal_lsn()})
  * and not yet replayed here, or {@code null} when either position is unknown
- * @param replayLag how long the oldest WAL not yet replayed here has been on the primary,
- * as seen by the monitor's samples of the primary's position (zero when caught up, so an
- * idle primary does not make a replica look behind), or {@code null} when unknown
+ * @param replayLag how long ago the monitor last saw the primary at a position this
+ * replica has replayed: zero when it has replayed the primary's latest sampled position
+ * (so an idle primary does not make a replica look behind), otherwise an upper bound
+ * overstated by at most one check interval; {@code null} when unknown
  * @param walReceiverStreaming whether {@code pg_stat_wal_receiver} shows a streaming WAL
  * receiver, or {@code null} when the monitor's role cannot see it (it needs
  * {@code pg_monitor} or {@code pg_read_all_stats}) or the replica was not reached

@@ -7,6 +7,7 @@ import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -16,6 +17,8 @@ import io.routingpools.pool.NamedPools;
 import io.routingpools.pool.PoolDefinition;
 import io.routingpools.pool.PoolRole;
 import io.routingpools.replica.FailoverEvents;
+import io.routingpools.replica.MonitorFindings;
+import io.routingpools.replica.ReplicaState;
 import io.routingpools.replica.ReplicaStates;
 import io.routingpools.replica.RoundRobinLoadBalancer;
 import io.routingpools.replica.SuspectReplicas;
@@ -46,6 +49,10 @@ class RouterTests {
 	private @Nullable NamedPools pools;
 
 	private SuspectReplicas suspects = new SuspectReplicas(0);
+
+	private ReplicaStates states() {
+		return Objects.requireNonNull(this.states);
+	}
 
 	private @Nullable ReplicaStates states;
 
@@ -157,6 +164,26 @@ class RouterTests {
 		assertThat(url(acquire(router, binding))).isEqualTo(StubPools.url("replica-b"));
 		assertThat(this.suspects.isSuspect(pool("replica-a"))).isTrue();
 		assertThat(this.suspects.isSuspect(pool("replica-b"))).isFalse();
+	}
+
+	@Test
+	void aReplicaTheMonitorFoundOutOfRotationGetsNoReads() throws SQLException {
+		Router router = router(fallback(true, 0), "replica-a", "replica-b");
+		StubDriver.refuse(StubPools.url("replica-b"));
+		MonitorFindings.found(states(), pool("replica-a"), ReplicaState.LAGGING);
+		TestBinding binding = new TestBinding(true);
+		acquire(router, binding);
+		assertThat(binding.route).hasToString("primary (fallback)");
+	}
+
+	@Test
+	void withoutFallbackAReplicaTheMonitorFoundDownIsNotTriedAndTheErrorSaysWhy() {
+		Router router = router(fallback(false, 0), "replica-a");
+		MonitorFindings.found(states(), pool("replica-a"), ReplicaState.DOWN);
+		assertThatExceptionOfType(SQLTransientConnectionException.class)
+			.isThrownBy(() -> acquire(router, new TestBinding(true)))
+			.withMessageContaining("replica 'replica-a' is down: set by a test")
+			.satisfies((ex) -> assertThat(ex.getSQLState()).isEqualTo("08001"));
 	}
 
 	@Test
