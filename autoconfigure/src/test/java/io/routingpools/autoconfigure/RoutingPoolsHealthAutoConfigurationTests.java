@@ -10,7 +10,10 @@ import io.routingpools.replica.TestReplicaStates;
 import io.routingpools.routing.RoutingDataSource;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.health.actuate.endpoint.HealthEndpoint;
+import org.springframework.boot.health.autoconfigure.actuate.endpoint.HealthEndpointAutoConfiguration;
 import org.springframework.boot.health.autoconfigure.contributor.HealthContributorAutoConfiguration;
 import org.springframework.boot.health.autoconfigure.registry.HealthContributorRegistryAutoConfiguration;
 import org.springframework.boot.health.contributor.CompositeHealthContributor;
@@ -87,6 +90,22 @@ class RoutingPoolsHealthAutoConfigurationTests {
 			assertThat(component(context, "primary").getStatus()).isEqualTo(Status.DOWN);
 			assertThat(component(context, "admin").getStatus()).isEqualTo(Status.UP);
 		});
+	}
+
+	@Test
+	void routingPoolsIsDownInTheHealthEndpointWhenThePrimaryIsFoundUnreachable() {
+		this.runner
+			.withConfiguration(
+					AutoConfigurations.of(EndpointAutoConfiguration.class, HealthEndpointAutoConfiguration.class))
+			.run((context) -> {
+				HealthEndpoint endpoint = context.getBean(HealthEndpoint.class);
+				assertThat(Objects.requireNonNull(endpoint.healthForPath("routingPools")).getStatus())
+					.isEqualTo(Status.UP);
+				TestReplicaStates.setPrimary(context.getBean(ReplicaStates.class), false, "connection refused");
+				assertThat(Objects.requireNonNull(endpoint.healthForPath("routingPools")).getStatus())
+					.isEqualTo(Status.DOWN);
+				assertThat(endpoint.health().getStatus()).isEqualTo(Status.DOWN);
+			});
 	}
 
 	@Test
