@@ -159,6 +159,24 @@ class SampleApplicationTests {
 			.isEqualTo("UP");
 	}
 
+	@Test
+	void healthShowsRoutingPoolsInPlaceOfSpringBootsDbIndicator() {
+		this.http.get()
+			.uri("/actuator/health")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.components.routingPools.status")
+			.isEqualTo("UP")
+			.jsonPath("$.components.routingPools.components.primary.details.maximumPoolSize")
+			.isEqualTo(10)
+			.jsonPath("$.components.routingPools.components.replica-1.status")
+			.isEqualTo("UP")
+			.jsonPath("$.components.db")
+			.doesNotExist();
+	}
+
 	private void assertServedByReplica(ServedByJson servedBy) {
 		assertThat(servedBy.replica()).as("served by a replica: %s", servedBy).isTrue();
 		assertThat(servedBy.node()).startsWith("replica-");
