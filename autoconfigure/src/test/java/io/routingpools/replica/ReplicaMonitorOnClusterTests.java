@@ -172,6 +172,36 @@ class ReplicaMonitorOnClusterTests {
 		});
 	}
 
+	@Test
+	void anOrdinaryRoleCanMonitorWithoutSeeingTheWalReceiver() {
+		execute(cluster.primary(), "do $$ begin if not exists (select from pg_roles where rolname = 'monitor_plain') "
+				+ "then create role monitor_plain login password 'plain'; end if; end $$");
+		cluster.awaitReplication();
+		runner
+			.withPropertyValues("routing-pools.defaults.username=monitor_plain",
+					"routing-pools.defaults.password=plain")
+			.run((context) -> {
+				ReplicaStates states = context.getBean(ReplicaStates.class);
+				await().atMost(PATIENCE).until(() -> states.all().stream().allMatch((status) -> checkedAndUp(status)));
+				assertThat(states.all()).allSatisfy((status) -> {
+					assertThat(status.walReceiverStreaming()).isNull();
+					assertThat(status.replayLagBytes()).isNotNull();
+				});
+				assertThat(states.primary().reachable()).isTrue();
+			});
+	}
+
+	@Test
+	void aRoleWithPgMonitorSeesTheWalReceiverStreaming() {
+		runner.run((context) -> {
+			ReplicaStates states = context.getBean(ReplicaStates.class);
+			await().atMost(PATIENCE)
+				.until(() -> states.all()
+					.stream()
+					.allMatch((status) -> checkedAndUp(status) && Boolean.TRUE.equals(status.walReceiverStreaming())));
+		});
+	}
+
 	private static boolean checkedAndUp(ReplicaStatus status) {
 		return status.checkedAt() != null && status.state() == ReplicaState.UP;
 	}
