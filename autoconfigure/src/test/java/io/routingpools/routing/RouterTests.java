@@ -17,7 +17,7 @@ import io.routingpools.pool.NamedPools;
 import io.routingpools.pool.PoolDefinition;
 import io.routingpools.pool.PoolRole;
 import io.routingpools.replica.FailoverEvents;
-import io.routingpools.replica.MonitorFindings;
+import io.routingpools.replica.TestReplicaStates;
 import io.routingpools.replica.ReplicaState;
 import io.routingpools.replica.ReplicaStates;
 import io.routingpools.replica.RoundRobinLoadBalancer;
@@ -170,7 +170,7 @@ class RouterTests {
 	void aReplicaTheMonitorFoundOutOfRotationGetsNoReads() throws SQLException {
 		Router router = router(fallback(true, 0), "replica-a", "replica-b");
 		StubDriver.refuse(StubPools.url("replica-b"));
-		MonitorFindings.found(states(), pool("replica-a"), ReplicaState.LAGGING);
+		TestReplicaStates.set(states(), pool("replica-a"), ReplicaState.LAGGING, "set by a test");
 		TestBinding binding = new TestBinding(true);
 		acquire(router, binding);
 		assertThat(binding.route).hasToString("primary (fallback)");
@@ -179,7 +179,7 @@ class RouterTests {
 	@Test
 	void withoutFallbackAReplicaTheMonitorFoundDownIsNotTriedAndTheErrorSaysWhy() {
 		Router router = router(fallback(false, 0), "replica-a");
-		MonitorFindings.found(states(), pool("replica-a"), ReplicaState.DOWN);
+		TestReplicaStates.set(states(), pool("replica-a"), ReplicaState.DOWN, "set by a test");
 		assertThatExceptionOfType(SQLTransientConnectionException.class)
 			.isThrownBy(() -> acquire(router, new TestBinding(true)))
 			.withMessageContaining("replica 'replica-a' is down: set by a test")
