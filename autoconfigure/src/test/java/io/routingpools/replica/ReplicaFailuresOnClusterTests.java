@@ -1,10 +1,20 @@
 package io.routingpools.replica;
 
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
+import javax.sql.DataSource;
+
 import io.routingpools.RoutingPools;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.routingpools.autoconfigure.RoutingPoolsMetricsAutoConfiguration;
 import io.routingpools.embedded.EmbeddedPostgresCluster;
+import io.routingpools.embedded.FaultProxy;
 import io.routingpools.embedded.PostgresNode;
 import io.routingpools.pool.NamedPool;
 import io.routingpools.pool.NamedPools;
@@ -18,6 +28,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
+import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -130,6 +141,73 @@ class ReplicaFailuresOnClusterTests {
 
 	@Test
 	@Order(4)
+	void aBlackHoledReplicaIsDownAndItsReadInFlightEndsWhileNewReadsGoElsewhere() {
+		FaultProxy proxy = cluster.replicas().get(0).proxy();
+		runner.withPropertyValues("routing-pools.replicas.replica-1.url=" + proxy.jdbcUrl()).run((context) -> {
+			ReplicaStates states = context.getBean(ReplicaStates.class);
+			RoutingPools routingPools = context.getBean(RoutingPools.class);
+			NamedPool pool = context.getBean(NamedPools.class).find("replica-1");
+			awaitAllUp(states);
+			routingPools.drain("replica-2");
+			CompletableFuture<Void> inFlight = CompletableFuture.runAsync(() -> {
+				try (Connection connection = context.getBean(DataSource.class).getConnection()) {
+					connection.setReadOnly(true);
+					connection.setAutoCommit(false);
+					execute(connection, "select 1");
+					// The second statement of its transaction: never re-run elsewhere.
+					execute(connection, "select pg_sleep(30)");
+				}
+				catch (SQLException ex) {
+					throw new IllegalStateException(ex);
+				}
+			});
+			await().atMost(PATIENCE).until(() -> pool.dataSource().getHikariPoolMXBean().getActiveConnections() > 0);
+			proxy.blackHole();
+			try {
+				await().atMost(PATIENCE).until(() -> states.status(pool).state() == ReplicaState.DOWN);
+				await().atMost(Duration.ofSeconds(15)).until(inFlight::isDone);
+				assertThat(inFlight).isCompletedExceptionally();
+				routingPools.undrain("replica-2");
+				for (int i = 0; i < 10; i++) {
+					assertThat(servedBy(context).node()).isEqualTo("replica-2");
+				}
+			}
+			finally {
+				proxy.pass();
+			}
+			await().atMost(PATIENCE).until(() -> states.status(pool).state() == ReplicaState.UP);
+		});
+	}
+
+	@Test
+	@Order(5)
+	void theMetersMoveWithTheStates() {
+		runner.withConfiguration(AutoConfigurations.of(RoutingPoolsMetricsAutoConfiguration.class))
+			.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+			.run((context) -> {
+				MeterRegistry registry = context.getBean(MeterRegistry.class);
+				context.getBeansOfType(MeterBinder.class).values().forEach((binder) -> binder.bindTo(registry));
+				awaitAllUp(context.getBean(ReplicaStates.class));
+				assertThat(state(registry, "up")).isEqualTo(1);
+				PostgresNode killed = cluster.replicas().get(0);
+				killed.kill();
+				try {
+					await().atMost(PATIENCE).until(() -> state(registry, "down") == 1);
+					assertThat(state(registry, "up")).isZero();
+					assertThat(registry.get("routingpools.failovers")
+						.tags("pool", "replica-1", "cause", "down")
+						.functionCounter()
+						.count()).isEqualTo(1);
+				}
+				finally {
+					killed.start();
+				}
+				await().atMost(PATIENCE).until(() -> state(registry, "up") == 1);
+			});
+	}
+
+	@Test
+	@Order(6)
 	void aPromotedReplicaIsNotAReplicaAndOutOfRotation() {
 		runner.run((context) -> {
 			ReplicaStates states = context.getBean(ReplicaStates.class);
@@ -143,6 +221,16 @@ class ReplicaFailuresOnClusterTests {
 				assertThat(servedBy(context).node()).isEqualTo(cluster.replicas().get(1).name());
 			}
 		});
+	}
+
+	private static double state(MeterRegistry registry, String state) {
+		return registry.get("routingpools.replica.state").tags("pool", "replica-1", "state", state).gauge().value();
+	}
+
+	private static void execute(Connection connection, String sql) throws SQLException {
+		try (Statement statement = connection.createStatement()) {
+			statement.execute(sql);
+		}
 	}
 
 	private static void awaitAllUp(ReplicaStates states) {
