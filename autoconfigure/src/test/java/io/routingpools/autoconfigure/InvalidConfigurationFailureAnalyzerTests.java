@@ -73,6 +73,19 @@ class InvalidConfigurationFailureAnalyzerTests {
 	}
 
 	@Test
+	void monitorSettingsThatCannotWorkAreReportedTogether() {
+		FailureAnalysis analysis = analyze("routing-pools.primary.url=jdbc:postgresql://127.0.0.1:9/app",
+				"routing-pools.health.probe-timeout=0ms", "routing-pools.health.check-interval=-1s",
+				"routing-pools.health.max-replication-lag-bytes=0B", "routing-pools.health.failed-checks-to-leave=0");
+		assertThat(analysis.getDescription()).contains("Property: routing-pools.health.probe-timeout")
+			.contains("Value: 0s")
+			.contains("must be at least 10ms")
+			.contains("Property: routing-pools.health.check-interval")
+			.contains("Property: routing-pools.health.max-replication-lag-bytes")
+			.contains("Property: routing-pools.health.failed-checks-to-leave");
+	}
+
+	@Test
 	void durationIsShownAsWritten() {
 		FailureAnalysis analysis = analyze("routing-pools.primary.url=jdbc:postgresql://127.0.0.1:9/app",
 				"routing-pools.primary.connection-timeout=100ms", "routing-pools.defaults.idle-timeout=-1s");
