@@ -1,6 +1,7 @@
 package io.routingpools.routing;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -15,28 +16,250 @@ import org.jspecify.annotations.Nullable;
  * wrapped too. The plain delegation of every other method is generated at build time
  * ({@code DelegatingRoutedStatement}, {@code DelegatingRoutedPreparedStatement},
  * {@code DelegatingRoutedCallableStatement}).
+ * <p>
+ * A statement created re-runnable ({@link ReRuns}) holds a {@link StatementRecording}
+ * until its first execution: the generated setters add to it, any other generated call
+ * but a plain getter drops it. If that first execution lost its connection, the logical
+ * connection binds again, the statement is created again there and the execution
+ * repeated, once ({@link RoutingConnection#reRun}); the driver statement it delegates to
+ * is then the new one.
  */
 abstract class RoutedStatement implements Statement {
 
 	final StatementTrackingConnection connection;
 
-	final Statement delegate;
+	// Replaced when the statement is re-run on another connection.
+	Statement delegate;
+
+	// What it takes to re-run the statement, until its first execution; null if it is
+	// not re-runnable. Read and written by the generated delegation.
+	@Nullable StatementRecording recording;
 
 	// The binding this statement belongs to: closing it counts only while that binding
 	// lasts.
-	private final int binding;
+	private int binding;
 
 	// Whether the connection still counts this statement as open.
 	private boolean counted = true;
 
-	RoutedStatement(StatementTrackingConnection connection, Statement delegate) {
+	RoutedStatement(StatementTrackingConnection connection, Statement delegate,
+			@Nullable StatementRecording recording) {
 		this.connection = connection;
 		this.delegate = delegate;
+		this.recording = recording;
 		this.binding = connection.binding();
 	}
 
 	final SQLException failed(SQLException ex) {
 		return this.connection.failed(ex);
+	}
+
+	/**
+	 * Record a setter call for a re-run; called by the generated delegation only while
+	 * {@link #recording} is set.
+	 * @param call the call
+	 */
+	final void record(StatementRecording.StatementCall call) {
+		StatementRecording current = this.recording;
+		if (current != null) {
+			current.add(call);
+		}
+	}
+
+	/**
+	 * Record a setter call whose value may not be replayable (see
+	 * {@link StatementRecording#replayable(Object)}): if it is not, the statement is not
+	 * re-runnable any more.
+	 * @param value the value passed
+	 * @param call the call
+	 */
+	final void record(@Nullable Object value, StatementRecording.StatementCall call) {
+		if (StatementRecording.replayable(value)) {
+			record(call);
+		}
+		else {
+			this.recording = null;
+		}
+	}
+
+	/**
+	 * An execution that is never re-run starts: the binding has executed something, and
+	 * this statement is not re-runnable any more.
+	 */
+	final void executing() {
+		this.recording = null;
+		this.connection.executing();
+	}
+
+	/**
+	 * An execution that may be re-run starts.
+	 * @return the recording to re-run it with, if this is the statement's first execution
+	 * and the first on its binding
+	 */
+	private @Nullable StatementRecording firstExecution() {
+		StatementRecording current = this.recording;
+		this.recording = null;
+		boolean first = this.connection.executing();
+		return first ? current : null;
+	}
+
+	/**
+	 * The execution failed: the statement re-created on a new binding, to run the
+	 * execution again on, or the error to throw.
+	 */
+	private Statement reRun(@Nullable StatementRecording recorded, SQLException ex) throws SQLException {
+		if (recorded == null) {
+			throw failed(ex);
+		}
+		return this.connection.reRun(this, this.binding, recorded, ex);
+	}
+
+	/**
+	 * The re-run statement replaces the lost one.
+	 * @param statement the statement created again on the new binding
+	 * @param newBinding the new binding's number
+	 */
+	final void rebound(Statement statement, int newBinding) {
+		this.delegate = statement;
+		this.binding = newBinding;
+		this.counted = true;
+	}
+
+	private SQLException reRunFailed(SQLException again, SQLException first) {
+		SQLException thrown = failed(again);
+		thrown.addSuppressed(first);
+		return thrown;
+	}
+
+	private ResultSet wrapResult(ResultSet resultSet) {
+		return new DelegatingRoutedResultSet(this, resultSet);
+	}
+
+	@Override
+	public ResultSet executeQuery(String sql) throws SQLException {
+		StatementRecording recorded = firstExecution();
+		try {
+			return wrapResult(this.delegate.executeQuery(sql));
+		}
+		catch (SQLException ex) {
+			Statement again = reRun(recorded, ex);
+			try {
+				return wrapResult(again.executeQuery(sql));
+			}
+			catch (SQLException second) {
+				throw reRunFailed(second, ex);
+			}
+		}
+	}
+
+	@Override
+	public boolean execute(String sql) throws SQLException {
+		StatementRecording recorded = firstExecution();
+		try {
+			return this.delegate.execute(sql);
+		}
+		catch (SQLException ex) {
+			Statement again = reRun(recorded, ex);
+			try {
+				return again.execute(sql);
+			}
+			catch (SQLException second) {
+				throw reRunFailed(second, ex);
+			}
+		}
+	}
+
+	@Override
+	public boolean execute(String sql, int autoGeneratedKeys) throws SQLException {
+		StatementRecording recorded = firstExecution();
+		try {
+			return this.delegate.execute(sql, autoGeneratedKeys);
+		}
+		catch (SQLException ex) {
+			Statement again = reRun(recorded, ex);
+			try {
+				return again.execute(sql, autoGeneratedKeys);
+			}
+			catch (SQLException second) {
+				throw reRunFailed(second, ex);
+			}
+		}
+	}
+
+	@Override
+	public boolean execute(String sql, int[] columnIndexes) throws SQLException {
+		StatementRecording recorded = firstExecution();
+		try {
+			return this.delegate.execute(sql, columnIndexes);
+		}
+		catch (SQLException ex) {
+			Statement again = reRun(recorded, ex);
+			try {
+				return again.execute(sql, columnIndexes);
+			}
+			catch (SQLException second) {
+				throw reRunFailed(second, ex);
+			}
+		}
+	}
+
+	@Override
+	public boolean execute(String sql, String[] columnNames) throws SQLException {
+		StatementRecording recorded = firstExecution();
+		try {
+			return this.delegate.execute(sql, columnNames);
+		}
+		catch (SQLException ex) {
+			Statement again = reRun(recorded, ex);
+			try {
+				return again.execute(sql, columnNames);
+			}
+			catch (SQLException second) {
+				throw reRunFailed(second, ex);
+			}
+		}
+	}
+
+	/**
+	 * {@link PreparedStatement#executeQuery()}, for the prepared and callable statements.
+	 * @return the result set
+	 * @throws SQLException if the driver fails, and a re-run did not apply or failed too
+	 */
+	public ResultSet executeQuery() throws SQLException {
+		StatementRecording recorded = firstExecution();
+		try {
+			return wrapResult(((PreparedStatement) this.delegate).executeQuery());
+		}
+		catch (SQLException ex) {
+			Statement again = reRun(recorded, ex);
+			try {
+				return wrapResult(((PreparedStatement) again).executeQuery());
+			}
+			catch (SQLException second) {
+				throw reRunFailed(second, ex);
+			}
+		}
+	}
+
+	/**
+	 * {@link PreparedStatement#execute()}, for the prepared and callable statements.
+	 * @return whether the first result is a result set
+	 * @throws SQLException if the driver fails, and a re-run did not apply or failed too
+	 */
+	public boolean execute() throws SQLException {
+		StatementRecording recorded = firstExecution();
+		try {
+			return ((PreparedStatement) this.delegate).execute();
+		}
+		catch (SQLException ex) {
+			Statement again = reRun(recorded, ex);
+			try {
+				return ((PreparedStatement) again).execute();
+			}
+			catch (SQLException second) {
+				throw reRunFailed(second, ex);
+			}
+		}
 	}
 
 	final @Nullable ResultSet wrap(@Nullable ResultSet resultSet) {

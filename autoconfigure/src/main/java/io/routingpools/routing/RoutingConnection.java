@@ -3,6 +3,8 @@ package io.routingpools.routing;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLWarning;
+import java.sql.Savepoint;
+import java.sql.Statement;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 
@@ -242,6 +244,87 @@ abstract class RoutingConnection extends TransactionTrackingConnection implement
 		}
 		this.source.router().failed(current, ex);
 		return WrongNodeErrors.enrich(ex, current);
+	}
+
+	@Override
+	final boolean reRunnable() {
+		Route current = this.route;
+		return current != null && !executedOnBinding() && ReRuns.routeAllows(current);
+	}
+
+	/**
+	 * Run a re-runnable statement's failed first execution again on another binding, if
+	 * {@link ReRuns} allows: the lost physical connection is evicted from its pool (the
+	 * router has marked a replica suspect), the logical connection binds again through
+	 * the router (which passes over that replica) replaying its recorded settings, and
+	 * the statement is created again there with its recorded calls.
+	 */
+	@Override
+	final Statement reRun(RoutedStatement statement, int statementBinding, StatementRecording recording,
+			SQLException ex) throws SQLException {
+		Route lost = this.route;
+		Connection broken = this.physical;
+		if (lost == null || broken == null || statementBinding != binding()
+				|| !ReRuns.applies(lost, onlyOneOpenStatement(), ex)) {
+			throw failed(ex);
+		}
+		Router router = this.source.router();
+		router.failed(lost, ex);
+		this.physical = null;
+		this.route = null;
+		bindingEnded();
+		try {
+			// HikariCP evicts a connection after these SQLSTATEs itself; this makes sure,
+			// whatever its exception override says.
+			lost.pool().dataSource().evictConnection(broken);
+		}
+		finally {
+			router.released(lost, broken);
+		}
+		router.reRunning(lost);
+		if (logger.isInfoEnabled()) {
+			logger.info("Read-only statement lost its connection to pool '" + lost.pool().name() + "' (SQLSTATE "
+					+ ex.getSQLState() + ") before returning anything: running it again on another node");
+		}
+		try {
+			Connection connection = bind(this.autoCommit ? PoolRouting.currentPool() : transactionPool());
+			Statement again = recording.recreate(connection);
+			statementReopened();
+			executing();
+			statement.rebound(again, binding());
+			return again;
+		}
+		catch (SQLException again) {
+			SQLException thrown = failed(again);
+			thrown.addSuppressed(ex);
+			throw thrown;
+		}
+	}
+
+	// A savepoint starts the transaction on the binding: statements after it are not
+	// re-run on another node, where the savepoint would not exist.
+	@Override
+	public Savepoint setSavepoint() throws SQLException {
+		try {
+			Savepoint savepoint = physical().setSavepoint();
+			executing();
+			return savepoint;
+		}
+		catch (SQLException ex) {
+			throw failed(ex);
+		}
+	}
+
+	@Override
+	public Savepoint setSavepoint(String name) throws SQLException {
+		try {
+			Savepoint savepoint = physical().setSavepoint(name);
+			executing();
+			return savepoint;
+		}
+		catch (SQLException ex) {
+			throw failed(ex);
+		}
 	}
 
 	@Override
