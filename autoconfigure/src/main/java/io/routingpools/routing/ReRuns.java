@@ -30,6 +30,10 @@ import io.routingpools.pool.PoolRole;
  * <li>the error is a {@linkplain LostConnections lost connection} (SQLSTATE class 08,
  * {@code 57P01}, {@code 57P02}, {@code 57P03}).</li>
  * </ol>
+ * The same route rule lets a read-only transaction end normally when its {@code commit()}
+ * or {@code rollback()} loses the connection: such work wrote nothing (a hot standby
+ * cannot write, a fallback is set read-only), and its rows were returned.
+ * <p>
  * The first two conditions are known when the statement is created, so only statements
  * that satisfy them record the calls made on them ({@link StatementRecording}); the
  * others pay one null check per call.

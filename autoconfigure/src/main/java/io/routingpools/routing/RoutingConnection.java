@@ -8,6 +8,7 @@ import java.sql.Statement;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 
+import io.routingpools.pool.LostConnections;
 import io.routingpools.pool.NamedPool;
 import io.routingpools.pool.PoolRole;
 import org.apache.commons.logging.Log;
@@ -269,18 +270,7 @@ abstract class RoutingConnection extends TransactionTrackingConnection implement
 			throw failed(ex);
 		}
 		Router router = this.source.router();
-		router.failed(lost, ex);
-		this.physical = null;
-		this.route = null;
-		bindingEnded();
-		try {
-			// HikariCP evicts a connection after these SQLSTATEs itself; this makes sure,
-			// whatever its exception override says.
-			lost.pool().dataSource().evictConnection(broken);
-		}
-		finally {
-			router.released(lost, broken);
-		}
+		endLostBinding(lost, broken, ex);
 		router.reRunning(lost);
 		if (logger.isInfoEnabled()) {
 			logger.info("Read-only statement lost its connection to pool '" + lost.pool().name() + "' (SQLSTATE "
@@ -298,6 +288,26 @@ abstract class RoutingConnection extends TransactionTrackingConnection implement
 			SQLException thrown = failed(again);
 			thrown.addSuppressed(ex);
 			throw thrown;
+		}
+	}
+
+	/**
+	 * End a binding whose physical connection was lost: the router learns of it (a
+	 * replica is marked suspect), and the connection is evicted from its pool.
+	 */
+	private void endLostBinding(Route lost, Connection broken, SQLException ex) {
+		Router router = this.source.router();
+		router.failed(lost, ex);
+		this.physical = null;
+		this.route = null;
+		bindingEnded();
+		try {
+			// HikariCP evicts a connection after these SQLSTATEs itself; this makes sure,
+			// whatever its exception override says.
+			lost.pool().dataSource().evictConnection(broken);
+		}
+		finally {
+			router.released(lost, broken);
 		}
 	}
 
@@ -417,7 +427,22 @@ abstract class RoutingConnection extends TransactionTrackingConnection implement
 			}
 		}
 		catch (SQLException ex) {
-			throw failed(ex);
+			Route current = this.route;
+			if (current == null || !ReRuns.routeAllows(current) || !LostConnections.isLost(ex)) {
+				throw failed(ex);
+			}
+			// Read-only work on a replica, or fallen back to the primary read-only, wrote
+			// nothing: losing the node as it ends loses nothing, and its reads were
+			// returned. It ends as if committed (docs/failover.md).
+			endLostBinding(current, connection, ex);
+			if (!this.autoCommit) {
+				transactionEnded();
+			}
+			if (logger.isInfoEnabled()) {
+				logger.info("Read-only transaction lost its connection to pool '" + current.pool().name()
+						+ "' (SQLSTATE " + ex.getSQLState() + ") as it ended; it wrote nothing, so it ends normally");
+			}
+			return;
 		}
 		if (!this.autoCommit) {
 			releaseIfFreeAfterTransaction();

@@ -22,6 +22,7 @@ import io.routingpools.test.stub.StubConnection;
 import io.routingpools.test.stub.StubDriver;
 import io.routingpools.test.stub.StubPools;
 import io.routingpools.test.stub.StubPreparedStatement;
+import org.awaitility.Awaitility;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -133,7 +134,8 @@ class ReRunTests {
 			StubConnection lost = stub(connection);
 			lost.failNextCall(lost(LOST));
 			statement.executeQuery();
-			assertThat(lost.isClosed()).isTrue();
+			// HikariCP closes an evicted connection on a thread of its own.
+			Awaitility.await().atMost(Duration.ofSeconds(30)).until(lost::isClosed);
 			assertThat(this.suspects.isSuspect(pool(poolName(lostUrl)))).isTrue();
 			assertThat(active(poolName(lostUrl))).isZero();
 		}
@@ -311,6 +313,37 @@ class ReRunTests {
 				.satisfies((ex) -> assertThat(ex.getMessage()).contains(otherUrl))
 				.satisfies((ex) -> assertThat(ex.getSuppressed()).containsExactly(first));
 			assertThat(this.reRuns).containsExactly(poolName(lostUrl));
+		}
+	}
+
+	@Test
+	void aReadOnlyTransactionWhoseCommitLosesItsConnectionEndsNormally() throws SQLException {
+		try (Connection connection = readOnlyTransaction()) {
+			try (PreparedStatement statement = connection.prepareStatement("select 1")) {
+				statement.executeQuery().close();
+			}
+			StubConnection lost = stub(connection);
+			String lostPool = poolName(boundUrl(connection));
+			lost.failNextCall(lost(LOST));
+			connection.commit();
+			assertThat(boundUrl(connection)).isNull();
+			// HikariCP closes an evicted connection on a thread of its own.
+			Awaitility.await().atMost(Duration.ofSeconds(30)).until(lost::isClosed);
+			assertThat(this.suspects.isSuspect(pool(lostPool))).isTrue();
+			assertThat(this.reRuns).isEmpty();
+		}
+	}
+
+	@Test
+	void aWriteTransactionWhoseCommitLosesItsConnectionFails() throws SQLException {
+		try (Connection connection = this.dataSource.getConnection()) {
+			connection.setAutoCommit(false);
+			try (PreparedStatement statement = connection.prepareStatement("update t set x = 1")) {
+				statement.executeUpdate();
+			}
+			stub(connection).failNextCall(lost(LOST));
+			assertThatExceptionOfType(SQLException.class).isThrownBy(connection::commit)
+				.satisfies((ex) -> assertThat(ex.getSQLState()).isEqualTo(LOST));
 		}
 	}
 

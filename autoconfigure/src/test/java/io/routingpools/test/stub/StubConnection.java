@@ -60,8 +60,8 @@ public final class StubConnection extends ConnectionAdapter {
 	}
 
 	/**
-	 * Make the next statement execution or result set fetch on this connection throw
-	 * {@code failure}, as a real driver does when the server refuses the work (for
+	 * Make the next statement execution, result set fetch or commit on this connection
+	 * throw {@code failure}, as a real driver does when the server refuses the work (for
 	 * example SQLSTATE 25006 on a standby) or the connection breaks (class 08).
 	 * @param failure the error to throw once
 	 */
@@ -148,6 +148,7 @@ public final class StubConnection extends ConnectionAdapter {
 	@Override
 	public void commit() throws SQLException {
 		checkOpen();
+		throwFailureIfAny();
 	}
 
 	@Override
