@@ -46,10 +46,31 @@ import com.sun.source.util.JavacTask;
  * where TARGET is {@code delegate} (the root's field, cast to the interface if needed) or another
  * expression of the root that yields the object to delegate to, such as
  * {@code physical()}.
+ * <p>
+ * Re-runs of read-only statements (see {@code ReRuns}) are generated too, by convention:
+ * <ul>
+ * <li>a method whose result the root wraps with a two-argument {@code wrap(result,
+ * recording)} passes, when the root's {@code reRunnable()} says so, a
+ * {@code StatementRecording} that creates the result again with the same arguments (one
+ * object, made by a static helper so that it does not hold the root), else
+ * {@code null};</li>
+ * <li>in a root with a {@code recording} field, a void {@code set*} method or
+ * {@code clearParameters} first records itself as a lambda while the field is set (a
+ * value that cannot be replayed, such as a stream or a LOB, ends the recording instead),
+ * a method named {@code execute*} first calls the root's {@code executing()}, and any other
+ * method but a no-argument getter of a primitive ends the recording.</li>
+ * </ul>
  */
 public final class JdbcDelegationGenerator {
 
 	private static final String SQL_EXCEPTION = "java.sql.SQLException";
+
+	private static final String RECORDING = "recording";
+
+	// Setter parameter types whose values cannot be replayed on another statement.
+	private static final List<String> NOT_REPLAYABLE = List.of("java.io.InputStream", "java.io.Reader",
+			"java.sql.Blob", "java.sql.Clob", "java.sql.Array", "java.sql.SQLXML", "java.sql.Ref", "java.sql.RowId",
+			"java.sql.Struct");
 
 	private static final List<String> NEVER_DELEGATED = List.of("java.sql.Connection", "java.sql.Statement",
 			"java.sql.DatabaseMetaData", "java.sql.ResultSet");
@@ -105,13 +126,13 @@ public final class JdbcDelegationGenerator {
 					.append(arguments(constructor)).append(");\n\t}\n");
 			}
 		}
-		List<TypeMirror> wrapped = ElementFilter.methodsIn(this.elements.getAllMembers(root))
+		List<TypeMirror> wrapped = wrapped(root, 1);
+		List<TypeMirror> recreated = wrapped(root, 2);
+		boolean recording = ElementFilter.fieldsIn(this.elements.getAllMembers(root))
 			.stream()
-			.filter((method) -> method.getSimpleName().contentEquals("wrap") && method.getParameters().size() == 1)
-			.map((method) -> this.types.erasure(method.getParameters().get(0).asType()))
-			.toList();
+			.anyMatch((field) -> field.getSimpleName().contentEquals(RECORDING));
 		for (ExecutableElement method : toDelegate(root, jdbc)) {
-			code.append(method(method, delegate, wrapped, interfaceName, rootName));
+			code.append(method(method, delegate, wrapped, recreated, recording, interfaceName, rootName));
 		}
 		code.append("\n}\n");
 		Path file = output.resolve(pkg.replace('.', '/')).resolve(simpleName + ".java");
@@ -119,6 +140,16 @@ public final class JdbcDelegationGenerator {
 		try (Writer writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
 			writer.write(code.toString());
 		}
+	}
+
+	// The types the root's wrap methods with the given number of parameters take first.
+	private List<TypeMirror> wrapped(TypeElement root, int parameters) {
+		return ElementFilter.methodsIn(this.elements.getAllMembers(root))
+			.stream()
+			.filter((method) -> method.getSimpleName().contentEquals("wrap")
+					&& method.getParameters().size() == parameters)
+			.map((method) -> this.types.erasure(method.getParameters().get(0).asType()))
+			.toList();
 	}
 
 	// The root's delegate field, cast to the interface where it is declared as a supertype.
@@ -168,11 +199,12 @@ public final class JdbcDelegationGenerator {
 			.collect(Collectors.joining(",", "(", ")"));
 	}
 
-	private String method(ExecutableElement method, String delegate, List<TypeMirror> wrapped, String interfaceName,
-			String rootName) {
+	private String method(ExecutableElement method, String delegate, List<TypeMirror> wrapped,
+			List<TypeMirror> recreated, boolean recording, String interfaceName, String rootName) {
 		String returned = method.getReturnType().toString();
 		TypeMirror erased = this.types.erasure(method.getReturnType());
-		boolean wrap = wrapped.stream().anyMatch((type) -> this.types.isSameType(type, erased));
+		boolean recreate = recreated.stream().anyMatch((type) -> this.types.isSameType(type, erased));
+		boolean wrap = recreate || wrapped.stream().anyMatch((type) -> this.types.isSameType(type, erased));
 		for (String type : NEVER_DELEGATED) {
 			if (!wrap && this.types.isAssignable(erased, this.types.erasure(require(type).asType()))) {
 				throw new IllegalStateException(rootName + " must implement " + method + " of " + interfaceName
@@ -180,7 +212,7 @@ public final class JdbcDelegationGenerator {
 			}
 		}
 		if ("this.delegate".equals(delegate) || delegate.endsWith(" this.delegate)")) {
-			String wrapper = wrapperMethod(method, delegate);
+			String wrapper = wrapperMethod(method, delegate, recording);
 			if (wrapper != null) {
 				return wrapper;
 			}
@@ -189,10 +221,23 @@ public final class JdbcDelegationGenerator {
 			.stream()
 			.anyMatch((thrown) -> SQL_EXCEPTION.equals(thrown.toString()));
 		String call = delegate + "." + method.getSimpleName() + "(" + arguments(method) + ")";
-		if (wrap) {
+		String helper = "";
+		if (recreate) {
+			String helperName = "recordingOf" + Character.toUpperCase(method.getSimpleName().charAt(0))
+					+ method.getSimpleName().toString().substring(1);
+			call = "wrap(" + call + ", reRunnable() ? " + helperName + "(" + arguments(method) + ") : null)";
+			helper = recordingHelper(method, helperName);
+		}
+		else if (wrap) {
 			call = "wrap(" + call + ")";
 		}
 		String statement = ("void".equals(returned) ? "" : "return ") + call + ";";
+		if (recording) {
+			String recorded = recordingPrefix(method);
+			// A setter is recorded once the driver accepted it; anything else ends or
+			// notes the recording first.
+			statement = recorded.startsWith("if") ? statement + "\n\t\t\t" + recorded : recorded + statement;
+		}
 		StringBuilder code = new StringBuilder("\n");
 		if (this.elements.isDeprecated(method)) {
 			code.append("\t@Deprecated\n");
@@ -218,12 +263,66 @@ public final class JdbcDelegationGenerator {
 		else {
 			code.append("\t\t").append(statement).append('\n');
 		}
-		return code.append("\t}\n").toString();
+		return code.append("\t}\n").append(helper).toString();
+	}
+
+	// A static helper that makes the StatementRecording of a statement-creating method:
+	// static, so that the anonymous class does not hold the logical connection.
+	private static String recordingHelper(ExecutableElement method, String helperName) {
+		return "\n\tprivate static io.routingpools.routing.StatementRecording " + helperName + parameters(method)
+				+ " {\n\t\treturn new io.routingpools.routing.StatementRecording() {\n\t\t\t@Override\n"
+				+ "\t\t\tjava.sql.Statement create(java.sql.Connection c) throws java.sql.SQLException {\n"
+				+ "\t\t\t\treturn c." + method.getSimpleName() + "(" + arguments(method) + ");\n\t\t\t}\n\t\t};\n\t}\n";
+	}
+
+	// What a statement root with a recording does for a method (see the class comment):
+	// a setter's recording, or what precedes the delegation.
+	private String recordingPrefix(ExecutableElement method) {
+		String name = method.getSimpleName().toString();
+		boolean isVoid = "void".equals(method.getReturnType().toString());
+		if (name.startsWith("execute")) {
+			return "executing();\n\t\t\t";
+		}
+		if (isVoid && (name.startsWith("set") || name.equals("clearParameters"))) {
+			String unreplayable = null;
+			int objectIndex = -1;
+			for (int i = 0; i < method.getParameters().size(); i++) {
+				TypeMirror type = this.types.erasure(method.getParameters().get(i).asType());
+				if (NOT_REPLAYABLE.stream()
+					.anyMatch((notReplayable) -> this.types.isAssignable(type,
+							this.types.erasure(require(notReplayable).asType())))) {
+					unreplayable = type.toString();
+				}
+				else if ("java.lang.Object".equals(type.toString()) && objectIndex < 0) {
+					objectIndex = i;
+				}
+			}
+			if (unreplayable != null) {
+				return "this." + RECORDING + " = null;\n\t\t\t";
+			}
+			// The recorded statement is a java.sql.Statement: cast for the methods of its
+			// subinterfaces.
+			String owner = ((TypeElement) method.getEnclosingElement()).getQualifiedName().toString();
+			String target = "java.sql.Statement".equals(owner) ? "s" : "((" + owner + ") s)";
+			String replay = "(s) -> " + target + "." + name + "(" + arguments(method) + ")";
+			String record = (objectIndex >= 0) ? "record(a" + objectIndex + ", " + replay + ");"
+					: "record(" + replay + ");";
+			return "if (this." + RECORDING + " != null) {\n\t\t\t\t" + record + "\n\t\t\t}";
+		}
+		boolean plainGetter = method.getParameters().isEmpty() && method.getReturnType().getKind().isPrimitive()
+				&& (name.startsWith("get") || name.startsWith("is"));
+		return plainGetter ? "" : "this." + RECORDING + " = null;\n\t\t\t";
 	}
 
 	// java.sql.Wrapper on a root that wraps a delegate: this object first, then the driver's.
-	private static String wrapperMethod(ExecutableElement method, String delegate) {
+	// A driver object handed out ends a statement's recording: it would outlive a re-run.
+	private static String wrapperMethod(ExecutableElement method, String delegate, boolean recording) {
 		if (method.getSimpleName().contentEquals("unwrap")) {
+			if (recording) {
+				return "\n\t@Override\n\tpublic <T> T unwrap(java.lang.Class<T> a0) throws java.sql.SQLException {\n"
+						+ "\t\tif (a0.isInstance(this)) {\n\t\t\treturn a0.cast(this);\n\t\t}\n\t\tthis."
+						+ RECORDING + " = null;\n\t\treturn " + delegate + ".unwrap(a0);\n\t}\n";
+			}
 			return "\n\t@Override\n\tpublic <T> T unwrap(java.lang.Class<T> a0) throws java.sql.SQLException {\n"
 					+ "\t\treturn a0.isInstance(this) ? a0.cast(this) : " + delegate + ".unwrap(a0);\n\t}\n";
 		}
@@ -237,7 +336,9 @@ public final class JdbcDelegationGenerator {
 	private static String parameters(ExecutableElement executable) {
 		List<String> parameters = new ArrayList<>();
 		for (int i = 0; i < executable.getParameters().size(); i++) {
-			parameters.add(executable.getParameters().get(i).asType() + " a" + i);
+			// The generated class is @NullUnmarked: the roots' nullness annotations are left out.
+			String type = executable.getParameters().get(i).asType().toString().replaceAll("@\\S+ ", "");
+			parameters.add(type + " a" + i);
 		}
 		return parameters.stream().collect(Collectors.joining(", ", "(", ")"));
 	}

@@ -298,6 +298,15 @@ public final class Router {
 		}
 	}
 
+	/**
+	 * A read-only statement that lost its connection on this route is run again on
+	 * another binding ({@link ReRuns}): counted as a failover of its pool.
+	 * @param lost the route of the binding that lost its connection
+	 */
+	void reRunning(Route lost) {
+		this.events.failover(lost.pool(), FailoverCause.RE_RUN);
+	}
+
 	private Route route(NamedPool pool, RouteReason reason) {
 		return this.routes[pool.index() * REASONS.length + reason.ordinal()];
 	}

@@ -7,13 +7,17 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.concurrent.Executor;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The statement-tracking part of a logical connection: wraps what a bound connection
  * hands out (statements, metadata) and tracks what keeps a binding into the next
  * transaction: the statements still open, and the physical connection itself once handed
  * out ({@code unwrap} to a driver type, {@code setNetworkTimeout}), until the logical
  * connection closes. Bindings are numbered, so that a statement of an earlier binding,
- * closed with it, does not count again.
+ * closed with it, does not count again. It also tracks whether anything has executed on
+ * the binding yet, which decides whether a statement is created re-runnable
+ * ({@link ReRuns}).
  */
 abstract class StatementTrackingConnection extends RecordingConnection {
 
@@ -22,6 +26,9 @@ abstract class StatementTrackingConnection extends RecordingConnection {
 	private int openStatements;
 
 	private boolean pinned;
+
+	// Whether a statement has executed on the current binding.
+	private boolean executed;
 
 	StatementTrackingConnection(RoutingDataSource source, boolean autoCommit) {
 		super(source, autoCommit);
@@ -36,6 +43,27 @@ abstract class StatementTrackingConnection extends RecordingConnection {
 	abstract SQLException failed(SQLException ex);
 
 	/**
+	 * The first execution of a re-runnable statement failed: run it again on another
+	 * binding if {@link ReRuns} allows, else throw the error.
+	 * @param statement the statement
+	 * @param statementBinding the binding it belongs to
+	 * @param recording how to create it again
+	 * @param ex the error of its execution
+	 * @return the statement created again on the new binding, to repeat the execution on
+	 * @throws SQLException {@code ex}, enriched, if it is not re-run; the error of the
+	 * new binding, with {@code ex} suppressed, if that fails
+	 */
+	abstract Statement reRun(RoutedStatement statement, int statementBinding, StatementRecording recording,
+			SQLException ex) throws SQLException;
+
+	/**
+	 * Whether a statement created now on the current binding may be re-run
+	 * ({@link ReRuns}, conditions 1 and 2 so far).
+	 * @return {@code true} if it should record the calls made on it
+	 */
+	abstract boolean reRunnable();
+
+	/**
 	 * The current binding's number, which each statement remembers.
 	 * @return the number of bindings so far
 	 */
@@ -45,6 +73,39 @@ abstract class StatementTrackingConnection extends RecordingConnection {
 
 	final void bindingStarted() {
 		this.binding++;
+		this.executed = false;
+	}
+
+	/**
+	 * A statement execution starts on the current binding.
+	 * @return whether it is the first on the binding
+	 */
+	final boolean executing() {
+		boolean first = !this.executed;
+		this.executed = true;
+		return first;
+	}
+
+	/**
+	 * Whether anything executed on the current binding.
+	 * @return {@code true} after the first statement execution
+	 */
+	final boolean executedOnBinding() {
+		return this.executed;
+	}
+
+	/**
+	 * Whether the only thing the application holds of the current binding is one open
+	 * statement.
+	 * @return {@code true} if one statement is open and the connection was not handed out
+	 */
+	final boolean onlyOneOpenStatement() {
+		return !this.pinned && this.openStatements == 1;
+	}
+
+	// A re-run statement now belongs to the new binding.
+	final void statementReopened() {
+		this.openStatements++;
 	}
 
 	// The pool closes a binding's statements with its connection.
@@ -94,22 +155,38 @@ abstract class StatementTrackingConnection extends RecordingConnection {
 		}
 	}
 
-	final Statement wrap(Statement statement) {
+	/**
+	 * Wrap a statement the bound connection created.
+	 * @param statement the driver's statement
+	 * @param recording how to create it again, if it is re-runnable
+	 * @return the wrapper
+	 */
+	final Statement wrap(Statement statement, @Nullable StatementRecording recording) {
 		this.openStatements++;
-		return new DelegatingRoutedStatement(this, statement);
+		return new DelegatingRoutedStatement(this, statement, recording);
 	}
 
-	final PreparedStatement wrap(PreparedStatement statement) {
+	/**
+	 * Wrap a prepared statement the bound connection created.
+	 * @param statement the driver's statement
+	 * @param recording how to create it again, if it is re-runnable
+	 * @return the wrapper
+	 */
+	final PreparedStatement wrap(PreparedStatement statement, @Nullable StatementRecording recording) {
 		this.openStatements++;
-		return new DelegatingRoutedPreparedStatement(this, statement);
+		return new DelegatingRoutedPreparedStatement(this, statement, recording);
 	}
 
+	// Callable statements are never re-run: their out parameters would not survive it.
 	final CallableStatement wrap(CallableStatement statement) {
 		this.openStatements++;
-		return new DelegatingRoutedCallableStatement(this, statement);
+		return new DelegatingRoutedCallableStatement(this, statement, null);
 	}
 
+	// Metadata runs queries on the binding, which may observe a snapshot: statements
+	// created after it are not re-run.
 	final DatabaseMetaData wrap(DatabaseMetaData metaData) {
+		this.executed = true;
 		return new DelegatingRoutedDatabaseMetaData(this, metaData);
 	}
 

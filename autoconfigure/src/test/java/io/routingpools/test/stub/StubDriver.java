@@ -18,8 +18,9 @@ import java.util.logging.Logger;
  * Registered with {@link DriverManager} when the class loads; give HikariCP its class
  * name.
  * <p>
- * Tests can make a URL refuse connections ({@link #refuse(String)}) and make a
- * connection's next call fail ({@link StubConnection#failNextCall(SQLException)}).
+ * Tests can make a URL refuse connections ({@link #refuse(String)}), break every
+ * connection to a URL ({@link #breakConnections(String)}) and make a connection's next
+ * call fail ({@link StubConnection#failNextCall(SQLException)}).
  * <p>
  * Connections allocate almost nothing after warm-up: each keeps one idle prepared
  * statement and each statement one result set, handed out again and again. That makes the
@@ -41,6 +42,38 @@ public final class StubDriver implements Driver {
 	}
 
 	private static final Set<String> refused = ConcurrentHashMap.newKeySet();
+
+	private static final Set<String> broken = ConcurrentHashMap.newKeySet();
+
+	// Whether any URL is broken: the one check an execution pays when none is.
+	private static volatile boolean anyBroken;
+
+	/**
+	 * Make every statement execution on connections to {@code url}, open or new, fail
+	 * with SQLSTATE 08006, as connections to a node that died do, until
+	 * {@link #repair(String)}.
+	 * @param url a stub URL
+	 */
+	public static void breakConnections(String url) {
+		broken.add(url);
+		anyBroken = true;
+	}
+
+	/**
+	 * Let statements on connections to {@code url} run again.
+	 * @param url a stub URL
+	 */
+	public static void repair(String url) {
+		broken.remove(url);
+		anyBroken = !broken.isEmpty();
+	}
+
+	static void throwIfBroken(String url) throws SQLException {
+		if (anyBroken && broken.contains(url)) {
+			throw new SQLException("An I/O error occurred while sending to the backend (stub: " + url + " is broken)",
+					"08006");
+		}
+	}
 
 	/**
 	 * Make new connections to {@code url} fail with SQLSTATE 08001, as a server that is

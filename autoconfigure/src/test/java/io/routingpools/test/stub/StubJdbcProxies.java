@@ -32,7 +32,7 @@ final class StubJdbcProxies {
 				connection.throwFailureIfAny();
 				yield 0;
 			}
-			case "executeQuery" -> new StubPreparedStatement(connection).executeQuery();
+			case "executeQuery" -> new StubPreparedStatement(connection, "").executeQuery();
 			default -> common(proxy, method.getName(), args);
 		});
 	}
@@ -41,7 +41,7 @@ final class StubJdbcProxies {
 		return proxy(DatabaseMetaData.class, (proxy, method, args) -> switch (method.getName()) {
 			case "getConnection" -> connection;
 			case "getDatabaseProductName" -> "Stub";
-			case "getTables", "getColumns", "getSchemas" -> new StubPreparedStatement(connection).executeQuery();
+			case "getTables", "getColumns", "getSchemas" -> new StubPreparedStatement(connection, "").executeQuery();
 			default -> common(proxy, method.getName(), args);
 		});
 	}

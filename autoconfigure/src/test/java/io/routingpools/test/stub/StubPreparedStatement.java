@@ -4,10 +4,12 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLWarning;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
- * A statement of the {@link StubDriver}: ignores its parameters, and every query yields
- * the statement's one {@link StubResultSet}, rewound.
+ * A statement of the {@link StubDriver}: keeps its SQL and parameters for tests to check,
+ * and every query yields the statement's one {@link StubResultSet}, rewound.
  */
 public final class StubPreparedStatement extends PreparedStatementAdapter {
 
@@ -21,14 +23,46 @@ public final class StubPreparedStatement extends PreparedStatementAdapter {
 
 	private int fetchSize;
 
-	StubPreparedStatement(StubConnection connection) {
+	private String sql;
+
+	// Created at the first parameter set, which the benchmarks never do.
+	private Map<Integer, Object> parameters;
+
+	StubPreparedStatement(StubConnection connection, String sql) {
 		this.connection = connection;
+		this.sql = sql;
 	}
 
-	void reopen() {
+	void reopen(String sql) {
 		this.closed = false;
 		this.queryTimeout = 0;
 		this.fetchSize = 0;
+		this.sql = sql;
+		this.parameters = null;
+	}
+
+	/**
+	 * The SQL the statement was prepared with ({@code ""} for a plain statement).
+	 * @return the SQL
+	 */
+	public String sql() {
+		return this.sql;
+	}
+
+	/**
+	 * A parameter's value, as last set.
+	 * @param index the parameter index
+	 * @return the value, or {@code null} if not set
+	 */
+	public Object parameter(int index) {
+		return (this.parameters != null) ? this.parameters.get(index) : null;
+	}
+
+	private void parameter(int index, Object value) {
+		if (this.parameters == null) {
+			this.parameters = new HashMap<>();
+		}
+		this.parameters.put(index, value);
 	}
 
 	private void checkOpen() throws SQLException {
@@ -103,26 +137,37 @@ public final class StubPreparedStatement extends PreparedStatementAdapter {
 
 	@Override
 	public void setInt(int parameterIndex, int x) {
+		parameter(parameterIndex, x);
 	}
 
 	@Override
 	public void setLong(int parameterIndex, long x) {
+		parameter(parameterIndex, x);
 	}
 
 	@Override
 	public void setString(int parameterIndex, String x) {
+		parameter(parameterIndex, x);
 	}
 
 	@Override
 	public void setObject(int parameterIndex, Object x) {
+		parameter(parameterIndex, x);
 	}
 
 	@Override
 	public void setNull(int parameterIndex, int sqlType) {
+		parameter(parameterIndex, null);
+	}
+
+	@Override
+	public void setBinaryStream(int parameterIndex, java.io.InputStream x) {
+		parameter(parameterIndex, x);
 	}
 
 	@Override
 	public void clearParameters() {
+		this.parameters = null;
 	}
 
 	@Override
