@@ -3,7 +3,6 @@ package io.routingpools.pool;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 import org.apache.commons.logging.Log;
@@ -17,9 +16,10 @@ import org.jspecify.annotations.Nullable;
  * table.
  * <p>
  * Lock-free and allocation-free: a fixed array of slots, twice the pool's maximum size,
- * claimed by compare-and-set from a random start. If every slot is taken (the pool was
- * resized up), the connection is not tracked and a read in flight on it ends at the
- * socket timeout instead.
+ * claimed by compare-and-set, searched from a start that depends on the calling thread so
+ * that the thread that returns a connection (usually the one that borrowed it) finds it
+ * at once. If every slot is taken (the pool was resized up), the connection is not
+ * tracked and a read in flight on it ends at the socket timeout instead.
  */
 final class InUseConnections {
 
@@ -33,7 +33,7 @@ final class InUseConnections {
 
 	void add(Connection connection) {
 		int size = this.slots.length();
-		int start = ThreadLocalRandom.current().nextInt(size);
+		int start = start(size);
 		for (int i = 0; i < size; i++) {
 			int slot = (start + i) % size;
 			if (this.slots.get(slot) == null && this.slots.compareAndSet(slot, null, connection)) {
@@ -43,12 +43,22 @@ final class InUseConnections {
 	}
 
 	void remove(Connection connection) {
-		for (int slot = 0; slot < this.slots.length(); slot++) {
+		int size = this.slots.length();
+		int start = start(size);
+		for (int i = 0; i < size; i++) {
+			int slot = (start + i) % size;
 			if (this.slots.get(slot) == connection) {
-				this.slots.compareAndSet(slot, connection, null);
+				// Only the borrower clears its slot (or the monitor, to the same null):
+				// no
+				// compare-and-set needed.
+				this.slots.lazySet(slot, null);
 				return;
 			}
 		}
+	}
+
+	private static int start(int size) {
+		return (int) (Thread.currentThread().getId() % size);
 	}
 
 	/**
