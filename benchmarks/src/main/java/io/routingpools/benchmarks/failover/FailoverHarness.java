@@ -137,8 +137,7 @@ public final class FailoverHarness {
 				"socket timeout (35 s by default for replica pools; pgjdbc's default: none)");
 		row("Failed reads per kill -9, 8 reader threads", failedReads, "0",
 				"plain HikariCP: one per pooled connection the kill broke");
-		row("Replay paused under writes → LAGGING, past the 2 s limit (ms)", toLagging, "≤ one check (500)",
-				"none of the anchors gates on replay lag by default");
+		row("Replay paused under writes → LAGGING, past the 2 s limit (ms)", toLagging, "≤ one check (500)", "");
 		row("Replay resumed → serving again (ms)", backFromLagging, "≤ two checks (1000) after catching up", "");
 		row("Read-only acquisition and first statement, all healthy (µs)", healthy, "", "");
 		row("… while replica-1 is black-holed (µs)", withBlackHole, "no worse than healthy, plus noise", "");
