@@ -134,9 +134,13 @@ public final class ReplicaMonitor implements AutoCloseable {
 	 */
 	public ReplicaStatus drain(NamedPool replica) {
 		ReplicaTracker tracker = tracker(replica);
-		ReplicaStatus previous = this.states.status(replica);
-		ReplicaStatus status = tracker.drain(this.clock.instant());
-		this.states.set(replica, status);
+		ReplicaStatus previous;
+		ReplicaStatus status;
+		synchronized (tracker) {
+			previous = this.states.status(replica);
+			status = tracker.drain(this.clock.instant());
+			this.states.set(replica, status);
+		}
 		if (previous.state() != ReplicaState.DRAINED) {
 			logger.info("Replica pool '" + replica.name() + "' is drained by an operator (was "
 					+ previous.state().tagValue() + "); read-only work goes elsewhere until it is undrained");
@@ -150,9 +154,14 @@ public final class ReplicaMonitor implements AutoCloseable {
 	 * @return its status after
 	 */
 	public ReplicaStatus undrain(NamedPool replica) {
-		ReplicaStatus previous = this.states.status(replica);
-		ReplicaStatus status = tracker(replica).undrain(this.clock.instant());
-		this.states.set(replica, status);
+		ReplicaTracker tracker = tracker(replica);
+		ReplicaStatus previous;
+		ReplicaStatus status;
+		synchronized (tracker) {
+			previous = this.states.status(replica);
+			status = tracker.undrain(this.clock.instant());
+			this.states.set(replica, status);
+		}
 		if (previous.state() == ReplicaState.DRAINED) {
 			logger.info("Replica pool '" + replica.name() + "' is undrained: " + status.state().tagValue() + " ("
 					+ status.reason() + ")");
@@ -228,9 +237,15 @@ public final class ReplicaMonitor implements AutoCloseable {
 			connection.close();
 			observation = Observation.down(describe(ex));
 		}
-		ReplicaStatus previous = this.states.status(replica);
-		ReplicaStatus status = tracker.observe(observation, this.clock.instant());
-		this.states.set(replica, status);
+		ReplicaStatus previous;
+		ReplicaStatus status;
+		// One lock with drain and undrain, so that the states never show an older status
+		// than the tracker's.
+		synchronized (tracker) {
+			previous = this.states.status(replica);
+			status = tracker.observe(observation, this.clock.instant());
+			this.states.set(replica, status);
+		}
 		if (status.state() != previous.state()) {
 			transitioned(replica, previous, status);
 		}
@@ -246,10 +261,14 @@ public final class ReplicaMonitor implements AutoCloseable {
 			String replayLsn = row.getString(2);
 			Boolean streaming = (row.getObject(3) == null) ? Boolean.FALSE
 					: (row.getString(4) != null) ? "streaming".equals(row.getString(4)) : null;
-			if (!inRecovery || replayLsn == null) {
+			if (!inRecovery) {
 				return new Observation(ReplicaState.NOT_A_REPLICA,
 						"not in recovery (pg_is_in_recovery() is false): it was promoted", false, null, null, null,
 						null);
+			}
+			if (replayLsn == null) {
+				return new Observation(ReplicaState.LAGGING, "in recovery but has replayed no WAL yet", false, null,
+						null, null, streaming);
 			}
 			return judgeLag(replayLsn, streaming, now);
 		}
