@@ -237,6 +237,10 @@ public final class ReplicaMonitor implements AutoCloseable {
 			connection.close();
 			observation = Observation.down(describe(ex));
 		}
+		if (observation.caughtUp() && !this.states.servesReads(replica) && !canLend(replica)) {
+			observation = observation.notReadyToLend("its pool has no connection yet (HikariCP retries at growing "
+					+ "intervals after failures); it returns once the pool has connected again");
+		}
 		ReplicaStatus previous;
 		ReplicaStatus status;
 		// One lock with drain and undrain, so that the states never show an older status
@@ -249,6 +253,22 @@ public final class ReplicaMonitor implements AutoCloseable {
 		if (status.state() != previous.state()) {
 			transitioned(replica, previous, status);
 		}
+		else if (previous.checkedAt() == null) {
+			logger.info("Replica pool '" + replica.name() + "' is " + status.state().tagValue()
+					+ " at its first check: " + status.reason());
+		}
+	}
+
+	/**
+	 * Whether a replica's pool can lend a connection without first waiting out HikariCP's
+	 * retry interval: it holds a connection, or it keeps none idle (so it connects when
+	 * asked). After a replica was down, a pool with a minimum idle count retries at
+	 * growing intervals (up to seconds); routing reads to it before it has connected
+	 * would make each of them wait its whole connection timeout.
+	 */
+	private static boolean canLend(NamedPool replica) {
+		return replica.dataSource().getMinimumIdle() == 0
+				|| replica.dataSource().getHikariPoolMXBean().getTotalConnections() > 0;
 	}
 
 	private Observation probeReplica(ProbeConnection probe) throws SQLException {
@@ -300,8 +320,9 @@ public final class ReplicaMonitor implements AutoCloseable {
 	}
 
 	private void transitioned(NamedPool replica, ReplicaStatus previous, ReplicaStatus status) {
-		String what = "Replica pool '" + replica.name() + "' is " + status.state().tagValue() + " (was "
-				+ previous.state().tagValue() + "): " + status.reason();
+		String was = (previous.checkedAt() != null) ? previous.state().tagValue() : "not checked yet";
+		String what = "Replica pool '" + replica.name() + "' is " + status.state().tagValue() + " (was " + was + "): "
+				+ status.reason();
 		switch (status.state()) {
 			case UP -> logger.info(what + "; back in rotation");
 			case LAGGING -> {

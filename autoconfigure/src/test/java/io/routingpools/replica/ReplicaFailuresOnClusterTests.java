@@ -86,6 +86,32 @@ class ReplicaFailuresOnClusterTests {
 	}
 
 	@Test
+	@Order(1)
+	void aReplicaThatComesBackReturnsOnlyOnceItsPoolHasConnectedAgain() {
+		runner.withPropertyValues("routing-pools.defaults.minimum-idle=2").run((context) -> {
+			ReplicaStates states = context.getBean(ReplicaStates.class);
+			PostgresNode killed = cluster.replicas().get(0);
+			NamedPool pool = context.getBean(NamedPools.class).find(killed.name());
+			awaitAllUp(states);
+			killed.kill();
+			try {
+				await().atMost(PATIENCE).until(() -> states.status(pool).state() == ReplicaState.DOWN);
+				await().atMost(PATIENCE)
+					.until(() -> pool.dataSource().getHikariPoolMXBean().getTotalConnections() == 0);
+				// Long enough for HikariCP's retries to grow seconds apart.
+				await().during(Duration.ofSeconds(6))
+					.atMost(PATIENCE)
+					.until(() -> states.status(pool).state() == ReplicaState.DOWN);
+			}
+			finally {
+				killed.start();
+			}
+			await().atMost(PATIENCE).until(() -> states.status(pool).state() == ReplicaState.UP);
+			assertThat(pool.dataSource().getHikariPoolMXBean().getTotalConnections()).isPositive();
+		});
+	}
+
+	@Test
 	@Order(2)
 	void aStoppedReplicaIsDownAndNoReadWaitsOnItUntilItContinues() {
 		runner.run((context) -> {

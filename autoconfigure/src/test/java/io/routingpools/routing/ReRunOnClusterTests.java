@@ -50,7 +50,11 @@ class ReRunOnClusterTests {
 	@BeforeAll
 	static void startCluster() {
 		cluster = EmbeddedPostgresCluster.builder().replicas(2).start();
-		runner = ClusterApplications.jdbc(cluster, "routing-pools.defaults.maximum-pool-size=" + READERS)
+		// Without the replica monitor, which could take the replica out and evict its
+		// connections before any reader meets one: these tests prove the request path's
+		// re-runs. ReplicaFailuresOnClusterTests proves the two together.
+		runner = ClusterApplications
+			.jdbc(cluster, "routing-pools.defaults.maximum-pool-size=" + READERS, "routing-pools.health.enabled=false")
 			.withBean(CountedFailovers.class, CountedFailovers::new);
 	}
 
@@ -83,6 +87,28 @@ class ReRunOnClusterTests {
 				.as("reads on the crashed replica's connections were re-run")
 				.isPositive();
 		});
+	}
+
+	@Test
+	void withTheMonitorOnNoReadFailsWhenAReplicaCrashesUnderLoad() {
+		PostgresNode crashed = cluster.replicas().get(0);
+		PostgresNode other = cluster.replicas().get(1);
+		runner.withPropertyValues("routing-pools.health.enabled=true", "routing-pools.health.check-interval=100ms")
+			.run((context) -> {
+				try (Readers readers = new Readers(context)) {
+					readers.awaitReadsOn(crashed.name(), 20);
+					readers.awaitReadsOn(other.name(), 20);
+					try {
+						crashed.kill();
+						readers.awaitReadsOn(other.name(), 200);
+					}
+					finally {
+						crashed.start();
+					}
+					readers.awaitReadsOn(crashed.name(), 20);
+					readers.assertNoReadFailed();
+				}
+			});
 	}
 
 	@Test
