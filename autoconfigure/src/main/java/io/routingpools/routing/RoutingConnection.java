@@ -3,12 +3,9 @@ package io.routingpools.routing;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLWarning;
-import java.sql.Savepoint;
-import java.sql.Statement;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 
-import io.routingpools.pool.LostConnections;
 import io.routingpools.pool.NamedPool;
 import io.routingpools.pool.PoolRole;
 import org.apache.commons.logging.Log;
@@ -22,7 +19,8 @@ import org.jspecify.annotations.Nullable;
  * {@link StatementTrackingConnection}, the recorded settings in
  * {@link RecordingConnection}, and the plain delegation of every other method is
  * generated at build time ({@code DelegatingRoutingConnection}); where each manual-commit
- * transaction begins and with which route, in {@link TransactionTrackingConnection}.
+ * transaction begins and with which route, in {@link TransactionTrackingConnection}; how
+ * read-only work outlives a lost node, in {@link ReRunningConnection}.
  * <p>
  * A binding ends at {@code commit()} or {@code rollback()} in manual-commit mode, when
  * auto-commit is switched on, when a transaction begins ({@code setAutoCommit(false)}) or
@@ -41,7 +39,7 @@ import org.jspecify.annotations.Nullable;
  * <p>
  * Not thread-safe, like any JDBC connection.
  */
-abstract class RoutingConnection extends TransactionTrackingConnection implements Binding {
+abstract class RoutingConnection extends ReRunningConnection implements Binding {
 
 	private static final Log logger = LogFactory.getLog(RoutingConnection.class);
 
@@ -74,12 +72,21 @@ abstract class RoutingConnection extends TransactionTrackingConnection implement
 		return this.physical;
 	}
 
-	/**
-	 * The route of the current binding.
-	 * @return the route, or {@code null} while unbound
-	 */
+	@Override
 	@Nullable Route route() {
 		return this.route;
+	}
+
+	@Override
+	Connection bindAgain() throws SQLException {
+		return bind(this.autoCommit ? PoolRouting.currentPool() : transactionPool());
+	}
+
+	@Override
+	void bindingLost() {
+		this.physical = null;
+		this.route = null;
+		bindingEnded();
 	}
 
 	@Override
@@ -260,96 +267,6 @@ abstract class RoutingConnection extends TransactionTrackingConnection implement
 	}
 
 	@Override
-	final boolean reRunnable() {
-		Route current = this.route;
-		return current != null && !executedOnBinding() && ReRuns.routeAllows(current);
-	}
-
-	/**
-	 * Run a re-runnable statement's failed first execution again on another binding, if
-	 * {@link ReRuns} allows: the lost physical connection is evicted from its pool (the
-	 * router has marked a replica suspect), the logical connection binds again through
-	 * the router (which passes over that replica) replaying its recorded settings, and
-	 * the statement is created again there with its recorded calls.
-	 */
-	@Override
-	final Statement reRun(RoutedStatement statement, int statementBinding, StatementRecording recording,
-			SQLException ex) throws SQLException {
-		Route lost = this.route;
-		Connection broken = this.physical;
-		if (lost == null || broken == null || statementBinding != binding()
-				|| !ReRuns.applies(lost, onlyOneOpenStatement(), ex)) {
-			throw failed(ex);
-		}
-		Router router = this.source.router();
-		endLostBinding(lost, broken, ex);
-		router.reRunning(lost);
-		if (logger.isInfoEnabled()) {
-			logger.info("Read-only statement lost its connection to pool '" + lost.pool().name() + "' (SQLSTATE "
-					+ ex.getSQLState() + ") before returning anything: running it again on another node");
-		}
-		try {
-			Connection connection = bind(this.autoCommit ? PoolRouting.currentPool() : transactionPool());
-			Statement again = recording.recreate(connection);
-			statementReopened();
-			executing();
-			statement.rebound(again, binding());
-			return again;
-		}
-		catch (SQLException again) {
-			SQLException thrown = failed(again);
-			thrown.addSuppressed(ex);
-			throw thrown;
-		}
-	}
-
-	/**
-	 * End a binding whose physical connection was lost: the router learns of it (a
-	 * replica is marked suspect), and the connection is evicted from its pool.
-	 */
-	private void endLostBinding(Route lost, Connection broken, SQLException ex) {
-		Router router = this.source.router();
-		router.failed(lost, ex);
-		this.physical = null;
-		this.route = null;
-		bindingEnded();
-		try {
-			// HikariCP evicts a connection after these SQLSTATEs itself; this makes sure,
-			// whatever its exception override says.
-			lost.pool().dataSource().evictConnection(broken);
-		}
-		finally {
-			router.released(lost, broken);
-		}
-	}
-
-	// A savepoint starts the transaction on the binding: statements after it are not
-	// re-run on another node, where the savepoint would not exist.
-	@Override
-	public Savepoint setSavepoint() throws SQLException {
-		try {
-			Savepoint savepoint = physical().setSavepoint();
-			executing();
-			return savepoint;
-		}
-		catch (SQLException ex) {
-			throw failed(ex);
-		}
-	}
-
-	@Override
-	public Savepoint setSavepoint(String name) throws SQLException {
-		try {
-			Savepoint savepoint = physical().setSavepoint(name);
-			executing();
-			return savepoint;
-		}
-		catch (SQLException ex) {
-			throw failed(ex);
-		}
-	}
-
-	@Override
 	final void checkOpen() throws SQLException {
 		if (this.closed) {
 			throw new SQLException("Connection is closed", SqlStates.CONNECTION_DOES_NOT_EXIST);
@@ -439,20 +356,11 @@ abstract class RoutingConnection extends TransactionTrackingConnection implement
 			}
 		}
 		catch (SQLException ex) {
-			Route current = this.route;
-			if (current == null || !ReRuns.routeAllows(current) || !LostConnections.isLost(ex)) {
+			if (!endedWithLostNode(connection, ex)) {
 				throw failed(ex);
 			}
-			// Read-only work on a replica, or fallen back to the primary read-only, wrote
-			// nothing: losing the node as it ends loses nothing, and its reads were
-			// returned. It ends as if committed (docs/failover.md).
-			endLostBinding(current, connection, ex);
 			if (!this.autoCommit) {
 				transactionEnded();
-			}
-			if (logger.isInfoEnabled()) {
-				logger.info("Read-only transaction lost its connection to pool '" + current.pool().name()
-						+ "' (SQLSTATE " + ex.getSQLState() + ") as it ended; it wrote nothing, so it ends normally");
 			}
 			return;
 		}
