@@ -175,9 +175,11 @@ class ReRunOnClusterTests {
 			while (this.running.get()) {
 				try {
 					readOnly.executeWithoutResult((status) -> {
-						Map<String, Object> row = jdbc.queryForMap(
-								"select current_setting('cluster_name') as node, pg_backend_pid() as pid, ?::int as one",
-								1);
+						// Each read spends most of its time in its statement, so that a
+						// crash
+						// or a shutdown meets reads in flight: they must be re-run.
+						Map<String, Object> row = jdbc.queryForMap("select current_setting('cluster_name') as node, "
+								+ "pg_backend_pid() as pid, ?::int as one from pg_sleep(0.02)", 1);
 						String node = (String) row.get("node");
 						this.reads.computeIfAbsent(node, (key) -> new AtomicInteger()).incrementAndGet();
 						this.pids.computeIfAbsent(node, (key) -> ConcurrentHashMap.newKeySet())
