@@ -47,7 +47,7 @@ class HealthUnderFaultsOnClusterTests {
 		cluster = EmbeddedPostgresCluster.builder().replicas(2).start();
 		runner = ClusterApplications
 			.jdbc(cluster, "management.endpoint.health.show-details=always",
-					"routing-pools.health.check-interval=100ms", "routing-pools.health.probe-timeout=1s")
+					"routing-pools.health.check-interval=100ms")
 			.withConfiguration(AutoConfigurations.of(RoutingPoolsHealthAutoConfiguration.class,
 					DataSourceHealthContributorAutoConfiguration.class, HealthContributorAutoConfiguration.class,
 					HealthContributorRegistryAutoConfiguration.class, EndpointAutoConfiguration.class,

@@ -53,8 +53,7 @@ class ReplicaFailuresOnClusterTests {
 	@BeforeAll
 	static void startCluster() {
 		cluster = EmbeddedPostgresCluster.builder().replicas(2).start();
-		runner = ClusterApplications.jdbc(cluster, "routing-pools.health.check-interval=100ms",
-				"routing-pools.health.probe-timeout=1s");
+		runner = ClusterApplications.jdbc(cluster, "routing-pools.health.check-interval=100ms");
 	}
 
 	@AfterAll

@@ -28,6 +28,9 @@ public final class ClusterProperties {
 		properties.add("routing-pools.defaults.password=" + cluster.password());
 		properties.add("routing-pools.defaults.maximum-pool-size=3");
 		properties.add("routing-pools.defaults.minimum-idle=0");
+		// A loaded machine can make a probe miss the default 250 ms and take a healthy
+		// replica out of rotation: tests that time the monitor set their own.
+		properties.add("routing-pools.health.probe-timeout=2s");
 		properties.addAll(List.of(more));
 		return properties.toArray(String[]::new);
 	}
