@@ -3,6 +3,7 @@ package io.routingpools.routing;
 import java.sql.Connection;
 import java.sql.SQLClientInfoException;
 import java.sql.SQLException;
+import java.sql.SQLWarning;
 import java.util.Map;
 import java.util.Properties;
 
@@ -229,6 +230,40 @@ abstract class RecordingConnection implements Connection {
 
 	@Override
 	public abstract boolean isClosed();
+
+	// Calls answered without binding: warnings belong to the bound physical connection,
+	// if any, and validity is asked of the connection the next work would use.
+
+	@Override
+	public boolean isValid(int timeout) throws SQLException {
+		return !isClosed() && physical().isValid(timeout);
+	}
+
+	@Override
+	public @Nullable SQLWarning getWarnings() throws SQLException {
+		checkOpen();
+		Connection connection = bound();
+		return (connection != null) ? connection.getWarnings() : null;
+	}
+
+	@Override
+	public void clearWarnings() throws SQLException {
+		checkOpen();
+		Connection connection = bound();
+		if (connection != null) {
+			connection.clearWarnings();
+		}
+	}
+
+	// Hints for pools that multiplex connections: a logical connection's binding already
+	// follows its work, and passing them on would bind it.
+	@Override
+	public void beginRequest() {
+	}
+
+	@Override
+	public void endRequest() {
+	}
 
 	@FunctionalInterface
 	private interface SettingChange {

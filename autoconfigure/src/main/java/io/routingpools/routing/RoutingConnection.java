@@ -2,7 +2,6 @@ package io.routingpools.routing;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.SQLWarning;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 
@@ -417,27 +416,6 @@ abstract class RoutingConnection extends ReRunningConnection implements Binding 
 	}
 
 	@Override
-	public boolean isValid(int timeout) throws SQLException {
-		return !this.closed && physical().isValid(timeout);
-	}
-
-	@Override
-	public @Nullable SQLWarning getWarnings() throws SQLException {
-		checkOpen();
-		Connection connection = this.physical;
-		return (connection != null) ? connection.getWarnings() : null;
-	}
-
-	@Override
-	public void clearWarnings() throws SQLException {
-		checkOpen();
-		Connection connection = this.physical;
-		if (connection != null) {
-			connection.clearWarnings();
-		}
-	}
-
-	@Override
 	public void abort(Executor executor) throws SQLException {
 		if (this.closed) {
 			return;
@@ -457,16 +435,6 @@ abstract class RoutingConnection extends ReRunningConnection implements Binding 
 				this.source.router().released(aborted, connection);
 			}
 		}
-	}
-
-	// Hints for pools that multiplex connections: a logical connection's binding already
-	// follows its work, and passing them on would bind it.
-	@Override
-	public void beginRequest() {
-	}
-
-	@Override
-	public void endRequest() {
 	}
 
 	@Override
