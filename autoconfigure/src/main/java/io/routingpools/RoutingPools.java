@@ -1,6 +1,5 @@
 package io.routingpools;
 
-import java.util.ArrayList;
 import java.util.List;
 
 import io.routingpools.pool.NamedPool;
@@ -86,10 +85,8 @@ public final class RoutingPools {
 	private NamedPool replica(String name, String action) {
 		NamedPool pool = this.pools.find(name);
 		if (pool == null || pool.role() != PoolRole.REPLICA) {
-			List<String> replicas = new ArrayList<>();
-			this.pools.replicas().forEach((replica) -> replicas.add(replica.name()));
-			throw new IllegalArgumentException(
-					"Cannot " + action + " '" + name + "': it is not a replica pool; the replicas are " + replicas);
+			throw new IllegalArgumentException("Cannot " + action + " '" + name
+					+ "': it is not a replica pool; the replicas are " + this.pools.replicas());
 		}
 		return pool;
 	}

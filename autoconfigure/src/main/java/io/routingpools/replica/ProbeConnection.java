@@ -1,5 +1,6 @@
 package io.routingpools.replica;
 
+import java.net.SocketTimeoutException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -108,7 +109,7 @@ final class ProbeConnection implements AutoCloseable {
 			return true;
 		}
 		for (Throwable cause = ex.getCause(); cause != null; cause = cause.getCause()) {
-			if (cause instanceof java.net.SocketTimeoutException) {
+			if (cause instanceof SocketTimeoutException) {
 				return true;
 			}
 		}

@@ -13,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 
 import io.routingpools.pool.NamedPool;
@@ -119,33 +120,19 @@ public final class ReplicaMonitor implements AutoCloseable {
 	}
 
 	/**
-	 * The settings the monitor runs with.
-	 * @return the settings
-	 */
-	public MonitorSettings settings() {
-		return this.settings;
-	}
-
-	/**
 	 * Take a replica out of rotation until {@link #undrain(NamedPool)}: new read-only
 	 * work goes elsewhere, work in progress finishes.
 	 * @param replica the replica's pool
 	 * @return its status after
 	 */
 	public ReplicaStatus drain(NamedPool replica) {
-		ReplicaTracker tracker = tracker(replica);
-		ReplicaStatus previous;
-		ReplicaStatus status;
-		synchronized (tracker) {
-			previous = this.states.status(replica);
-			status = tracker.drain(this.clock.instant());
-			this.states.set(replica, status);
-		}
-		if (previous.state() != ReplicaState.DRAINED) {
+		Transition transition = apply(tracker(replica), (tracker) -> tracker.drain(this.clock.instant()));
+		if (transition.previous().state() != ReplicaState.DRAINED) {
 			logger.info("Replica pool '" + replica.name() + "' is drained by an operator (was "
-					+ previous.state().tagValue() + "); read-only work goes elsewhere until it is undrained");
+					+ transition.previous().state().tagValue()
+					+ "); read-only work goes elsewhere until it is undrained");
 		}
-		return status;
+		return transition.status();
 	}
 
 	/**
@@ -154,19 +141,27 @@ public final class ReplicaMonitor implements AutoCloseable {
 	 * @return its status after
 	 */
 	public ReplicaStatus undrain(NamedPool replica) {
-		ReplicaTracker tracker = tracker(replica);
-		ReplicaStatus previous;
-		ReplicaStatus status;
-		synchronized (tracker) {
-			previous = this.states.status(replica);
-			status = tracker.undrain(this.clock.instant());
-			this.states.set(replica, status);
-		}
-		if (previous.state() == ReplicaState.DRAINED) {
+		Transition transition = apply(tracker(replica), (tracker) -> tracker.undrain(this.clock.instant()));
+		ReplicaStatus status = transition.status();
+		if (transition.previous().state() == ReplicaState.DRAINED) {
 			logger.info("Replica pool '" + replica.name() + "' is undrained: " + status.state().tagValue() + " ("
 					+ status.reason() + ")");
 		}
 		return status;
+	}
+
+	/**
+	 * Move a replica's tracker one step and publish its status, under one lock with every
+	 * other step, so that the states never show an older status than the tracker's.
+	 */
+	private Transition apply(ReplicaTracker tracker, Function<ReplicaTracker, ReplicaStatus> step) {
+		NamedPool replica = tracker.replica();
+		synchronized (tracker) {
+			ReplicaStatus previous = this.states.status(replica);
+			ReplicaStatus status = step.apply(tracker);
+			this.states.set(replica, status);
+			return new Transition(previous, status);
+		}
 	}
 
 	private ReplicaTracker tracker(NamedPool replica) {
@@ -241,15 +236,10 @@ public final class ReplicaMonitor implements AutoCloseable {
 			observation = observation.notReadyToLend("its pool has no connection yet (HikariCP retries at growing "
 					+ "intervals after failures); it returns once the pool has connected again");
 		}
-		ReplicaStatus previous;
-		ReplicaStatus status;
-		// One lock with drain and undrain, so that the states never show an older status
-		// than the tracker's.
-		synchronized (tracker) {
-			previous = this.states.status(replica);
-			status = tracker.observe(observation, this.clock.instant());
-			this.states.set(replica, status);
-		}
+		Observation observed = observation;
+		Transition transition = apply(tracker, (current) -> current.observe(observed, this.clock.instant()));
+		ReplicaStatus previous = transition.previous();
+		ReplicaStatus status = transition.status();
 		if (status.state() != previous.state()) {
 			transitioned(replica, previous, status);
 		}
@@ -354,6 +344,10 @@ public final class ReplicaMonitor implements AutoCloseable {
 		}
 		String state = (ex instanceof SQLException sqlException) ? sqlException.getSQLState() : null;
 		return "probe failed: " + ex.getMessage() + ((state != null) ? " (SQLSTATE " + state + ")" : "");
+	}
+
+	/** A replica's status before and after one step of its tracker. */
+	private record Transition(ReplicaStatus previous, ReplicaStatus status) {
 	}
 
 	/**

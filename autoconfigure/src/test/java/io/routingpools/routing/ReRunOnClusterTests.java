@@ -68,21 +68,8 @@ class ReRunOnClusterTests {
 	@Test
 	void readsSurviveAReplicaCrashUnderLoadAndReachItAgainOnceItIsBack() {
 		PostgresNode crashed = cluster.replicas().get(0);
-		PostgresNode other = cluster.replicas().get(1);
 		runner.run((context) -> {
-			try (Readers readers = new Readers(context)) {
-				readers.awaitReadsOn(crashed.name(), 20);
-				readers.awaitReadsOn(other.name(), 20);
-				try {
-					crashed.kill();
-					readers.awaitReadsOn(other.name(), 200);
-				}
-				finally {
-					crashed.start();
-				}
-				readers.awaitReadsOn(crashed.name(), 20);
-				readers.assertNoReadFailed();
-			}
+			crashUnderReaders(context, crashed, cluster.replicas().get(1));
 			assertThat(context.getBean(CountedFailovers.class).reRuns(crashed.name()))
 				.as("reads on the crashed replica's connections were re-run")
 				.isPositive();
@@ -91,24 +78,28 @@ class ReRunOnClusterTests {
 
 	@Test
 	void withTheMonitorOnNoReadFailsWhenAReplicaCrashesUnderLoad() {
-		PostgresNode crashed = cluster.replicas().get(0);
-		PostgresNode other = cluster.replicas().get(1);
 		runner.withPropertyValues("routing-pools.health.enabled=true", "routing-pools.health.check-interval=100ms")
-			.run((context) -> {
-				try (Readers readers = new Readers(context)) {
-					readers.awaitReadsOn(crashed.name(), 20);
-					readers.awaitReadsOn(other.name(), 20);
-					try {
-						crashed.kill();
-						readers.awaitReadsOn(other.name(), 200);
-					}
-					finally {
-						crashed.start();
-					}
-					readers.awaitReadsOn(crashed.name(), 20);
-					readers.assertNoReadFailed();
-				}
-			});
+			.run((context) -> crashUnderReaders(context, cluster.replicas().get(0), cluster.replicas().get(1)));
+	}
+
+	/**
+	 * Kill a replica while the readers read from both, start it again, and check that no
+	 * read failed and that reads reach it again.
+	 */
+	private static void crashUnderReaders(ApplicationContext context, PostgresNode crashed, PostgresNode other) {
+		try (Readers readers = new Readers(context)) {
+			readers.awaitReadsOn(crashed.name(), 20);
+			readers.awaitReadsOn(other.name(), 20);
+			try {
+				crashed.kill();
+				readers.awaitReadsOn(other.name(), 200);
+			}
+			finally {
+				crashed.start();
+			}
+			readers.awaitReadsOn(crashed.name(), 20);
+			readers.assertNoReadFailed();
+		}
 	}
 
 	@Test
