@@ -7,6 +7,8 @@ import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.routingpools.RoutingPools;
+import io.routingpools.consistency.ConsistencySettings;
+import io.routingpools.consistency.ReadYourWrites;
 import io.routingpools.pool.NamedPool;
 import io.routingpools.pool.NamedPools;
 import io.routingpools.replica.FailoverEvents;
@@ -82,6 +84,14 @@ public final class RoutingPoolsAutoConfiguration {
 	@ConditionalOnMissingBean
 	ReplicaStates routingPoolsReplicaStates(NamedPools pools) {
 		return new ReplicaStates(pools, Clock.systemUTC());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ReadYourWrites routingPoolsReadYourWrites(RoutingPoolsProperties properties, ReplicaStates states) {
+		RoutingPoolsProperties.Consistency consistency = properties.getConsistency();
+		return new ReadYourWrites(new ConsistencySettings(consistency.getMode(), consistency.getMaxWait(),
+				consistency.getWindow(), consistency.getTokenMaxAge()), states);
 	}
 
 	@Bean

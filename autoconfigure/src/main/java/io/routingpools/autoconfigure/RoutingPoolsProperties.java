@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import io.routingpools.consistency.ConsistencyMode;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.NestedConfigurationProperty;
 import org.springframework.util.unit.DataSize;
@@ -46,6 +48,8 @@ public class RoutingPoolsProperties {
 	private final Routing routing = new Routing();
 
 	private final Health health = new Health();
+
+	private final Consistency consistency = new Consistency();
 
 	public boolean isEnabled() {
 		return this.enabled;
@@ -93,6 +97,10 @@ public class RoutingPoolsProperties {
 
 	public Health getHealth() {
 		return this.health;
+	}
+
+	public Consistency getConsistency() {
+		return this.consistency;
 	}
 
 	/**
@@ -220,6 +228,12 @@ public class RoutingPoolsProperties {
 		 */
 		private int fallbackMaxConcurrency;
 
+		/**
+		 * Where plain reads outside transactions (auto-commit, not marked read-only) go:
+		 * the primary, or an eligible replica when the statement's SQL only reads.
+		 */
+		private AutoCommitReads autoCommitReads = AutoCommitReads.PRIMARY;
+
 		public LoadBalancerType getLoadBalancer() {
 			return this.loadBalancer;
 		}
@@ -244,6 +258,14 @@ public class RoutingPoolsProperties {
 			this.fallbackMaxConcurrency = fallbackMaxConcurrency;
 		}
 
+		public AutoCommitReads getAutoCommitReads() {
+			return this.autoCommitReads;
+		}
+
+		public void setAutoCommitReads(AutoCommitReads autoCommitReads) {
+			this.autoCommitReads = autoCommitReads;
+		}
+
 	}
 
 	/**
@@ -259,6 +281,113 @@ public class RoutingPoolsProperties {
 
 		/** A random replica, in proportion to its weight. */
 		WEIGHTED_RANDOM
+
+	}
+
+	/**
+	 * Where plain reads outside transactions go.
+	 */
+	public enum AutoCommitReads {
+
+		/** On the primary, like all work not marked read-only. */
+		PRIMARY,
+
+		/**
+		 * On an eligible replica when the statement only reads; anything else, and all
+		 * later work of the same connection, on the primary.
+		 */
+		REPLICA
+
+	}
+
+	/**
+	 * Read-after-write consistency: reads that follow a write in the same scope (thread,
+	 * request, or a carried token) see it.
+	 */
+	public static class Consistency {
+
+		/**
+		 * How reads follow the writes of their scope.
+		 */
+		private ConsistencyMode mode = ConsistencyMode.LSN;
+
+		/**
+		 * How long a read may wait for the replica it borrowed to replay its scope's
+		 * token before it goes to the primary (mode lsn).
+		 */
+		private Duration maxWait = Duration.ofMillis(20);
+
+		/**
+		 * How long reads stay on the primary after a write whose WAL position is not
+		 * known (mode window, or reading the position failed).
+		 */
+		private Duration window = Duration.ofSeconds(2);
+
+		/**
+		 * How the token travels between the requests of a web client.
+		 */
+		private Propagation propagation = Propagation.COOKIE;
+
+		/**
+		 * How long a token is honoured after it was issued; also the cookie's Max-Age.
+		 */
+		private Duration tokenMaxAge = Duration.ofSeconds(30);
+
+		public ConsistencyMode getMode() {
+			return this.mode;
+		}
+
+		public void setMode(ConsistencyMode mode) {
+			this.mode = mode;
+		}
+
+		public Duration getMaxWait() {
+			return this.maxWait;
+		}
+
+		public void setMaxWait(Duration maxWait) {
+			this.maxWait = maxWait;
+		}
+
+		public Duration getWindow() {
+			return this.window;
+		}
+
+		public void setWindow(Duration window) {
+			this.window = window;
+		}
+
+		public Propagation getPropagation() {
+			return this.propagation;
+		}
+
+		public void setPropagation(Propagation propagation) {
+			this.propagation = propagation;
+		}
+
+		public Duration getTokenMaxAge() {
+			return this.tokenMaxAge;
+		}
+
+		public void setTokenMaxAge(Duration tokenMaxAge) {
+			this.tokenMaxAge = tokenMaxAge;
+		}
+
+	}
+
+	/**
+	 * How a consistency token travels between a web client's requests.
+	 */
+	public enum Propagation {
+
+		/** The {@code rp-consistency} cookie (HttpOnly, SameSite=Lax). */
+		COOKIE,
+
+		/** The {@code X-Routing-Consistency} request and response header. */
+		HEADER,
+
+		/** Not at all: each request is a scope of its own. */
+		NONE
 
 	}
 

@@ -70,6 +70,10 @@ public final class ReplicaMonitor implements AutoCloseable {
 
 	private volatile boolean closed;
 
+	// Whether the identity was read on the monitor's current connection to the primary:
+	// a new connection may reach a new primary (multi-host URL), on a new timeline.
+	private boolean primaryIdentified;
+
 	/**
 	 * Create a monitor; {@link #start()} starts the checks.
 	 * @param pools the pools whose replicas and primary are watched
@@ -185,6 +189,7 @@ public final class ReplicaMonitor implements AutoCloseable {
 		}
 		catch (SQLException | RuntimeException ex) {
 			connection.close();
+			this.primaryIdentified = false;
 			this.primaryPositions.clear();
 			status = new PrimaryStatus(false, describe(ex), this.clock.instant(), null);
 		}
@@ -209,12 +214,19 @@ public final class ReplicaMonitor implements AutoCloseable {
 				// A demoted primary, or a multi-host URL that reached a standby: look for
 				// the primary again next time.
 				probe.close();
+				this.primaryIdentified = false;
 				this.primaryPositions.clear();
 				return new PrimaryStatus(false, "the node is in recovery (pg_is_in_recovery()): not a primary",
 						this.clock.instant(), null);
 			}
 			String lsn = row.getString(2);
-			this.primaryPositions.sample(WalPositions.parse(lsn), sampledAt);
+			long position = WalPositions.parse(lsn);
+			this.primaryPositions.sample(position, sampledAt);
+			this.states.sampledPrimary(position, this.clock.millis());
+			if (!this.primaryIdentified) {
+				this.states.identify(ClusterIdentity.read(connection));
+				this.primaryIdentified = true;
+			}
 			return new PrimaryStatus(true, "reachable, not in recovery", this.clock.instant(), lsn);
 		}
 	}
@@ -235,6 +247,10 @@ public final class ReplicaMonitor implements AutoCloseable {
 		if (observation.caughtUp() && !this.states.servesReads(replica) && !canLend(replica)) {
 			observation = observation.notReadyToLend("its pool has no connection yet (HikariCP retries at growing "
 					+ "intervals after failures); it returns once the pool has connected again");
+		}
+		String replayLsn = observation.replayLsn();
+		if (replayLsn != null) {
+			this.states.replayed(replica, WalPositions.parse(replayLsn));
 		}
 		Observation observed = observation;
 		Transition transition = apply(tracker, (current) -> current.observe(observed, this.clock.instant()));

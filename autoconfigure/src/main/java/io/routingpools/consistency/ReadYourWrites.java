@@ -1,0 +1,336 @@
+package io.routingpools.consistency;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongSupplier;
+
+import io.routingpools.pool.NamedPool;
+import io.routingpools.replica.ClusterIdentity;
+import io.routingpools.replica.ReplicaStates;
+import io.routingpools.replica.WalPositions;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The rules of read-after-write consistency (DESIGN section 5): which WAL position a read
+ * in the current scope needs a replica to have replayed, whether a token from elsewhere
+ * still applies, and how a token is made from what the primary answers after a write.
+ * <p>
+ * A token is ignored when it is older than {@code token-max-age}, issued in the future,
+ * from another cluster (its system identifier), or beyond the primary's current position:
+ * a WAL position the monitor's latest sample of the primary has not reached although the
+ * sample was taken well after the token was issued
+ * ({@link #CLOCK_SKEW_ALLOWANCE_MILLIS}), which a forged token, or one issued by a
+ * primary before a failover, shows. So no token can keep a client's reads on the primary
+ * for long.
+ */
+public final class ReadYourWrites {
+
+	/** What {@link #requiredPosition()} answers when reads may go to any replica. */
+	public static final long NOTHING_REQUIRED = 0;
+
+	/**
+	 * What {@link #requiredPosition()} answers when no replica can be known to follow the
+	 * scope's writes: reads go to the primary.
+	 */
+	public static final long PRIMARY_REQUIRED = Long.MAX_VALUE;
+
+	/**
+	 * How far apart the clocks of two application instances may be: a token issued this
+	 * long before a sample of the primary is judged by that sample.
+	 */
+	static final long CLOCK_SKEW_ALLOWANCE_MILLIS = 2000;
+
+	// Polls of a replica that has not replayed a token yet: first after this, then twice
+	// as long each time, up to max-wait.
+	private static final long FIRST_POLL_NANOS = TimeUnit.MICROSECONDS.toNanos(500);
+
+	private static final String REPLAY_POSITION = "SELECT pg_last_wal_replay_lsn()";
+
+	private static final String INSERT_POSITION = "SELECT pg_current_wal_insert_lsn()";
+
+	private static final String COMMIT_THEN_INSERT_POSITION = "COMMIT; SELECT pg_current_wal_insert_lsn()";
+
+	private static final Log logger = LogFactory.getLog(ReadYourWrites.class);
+
+	private final ConsistencySettings settings;
+
+	private final ReplicaStates states;
+
+	private final LongSupplier clockMillis;
+
+	private final long windowMillis;
+
+	private final long tokenMaxAgeMillis;
+
+	private final long maxWaitNanos;
+
+	// The highest position this instance recorded: a token up to it is not beyond the
+	// primary, whatever the monitor's sample says.
+	private final AtomicLong highestRecorded = new AtomicLong();
+
+	/**
+	 * Create the rules.
+	 * @param settings {@code routing-pools.consistency.*}
+	 * @param states replica positions and the primary's identity and position
+	 */
+	public ReadYourWrites(ConsistencySettings settings, ReplicaStates states) {
+		this(settings, states, System::currentTimeMillis);
+	}
+
+	ReadYourWrites(ConsistencySettings settings, ReplicaStates states, LongSupplier clockMillis) {
+		this.settings = settings;
+		this.states = states;
+		this.clockMillis = clockMillis;
+		this.windowMillis = settings.window().toMillis();
+		this.tokenMaxAgeMillis = settings.tokenMaxAge().toMillis();
+		this.maxWaitNanos = settings.maxWait().toNanos();
+	}
+
+	public ConsistencySettings settings() {
+		return this.settings;
+	}
+
+	/**
+	 * Whether writes record tokens at all.
+	 * @return {@code false} in mode {@code none}
+	 */
+	public boolean records() {
+		return this.settings.mode() != ConsistencyMode.NONE;
+	}
+
+	/**
+	 * Whether a write records only the time, not the primary's position.
+	 * @return {@code true} in mode {@code window}
+	 */
+	public boolean recordsTimeOnly() {
+		return this.settings.mode() == ConsistencyMode.WINDOW;
+	}
+
+	/**
+	 * The WAL position a replica must have replayed to serve a read in the current scope.
+	 * Called for every read-only binding: reads a thread-local, and nothing more when the
+	 * scope has written nothing.
+	 * @return {@link #NOTHING_REQUIRED}, {@link #PRIMARY_REQUIRED}, or a byte position
+	 */
+	public long requiredPosition() {
+		ConsistencyScope scope = ConsistencyScope.current();
+		ConsistencyToken token = (scope != null) ? scope.token() : null;
+		if (token == null || this.settings.mode() == ConsistencyMode.NONE) {
+			return NOTHING_REQUIRED;
+		}
+		long now = this.clockMillis.getAsLong();
+		if (!token.hasPosition() || this.settings.mode() == ConsistencyMode.WINDOW) {
+			return (now - token.issuedAtMillis() < this.windowMillis) ? PRIMARY_REQUIRED : NOTHING_REQUIRED;
+		}
+		return (rejection(token, now) == null) ? token.lsn() : NOTHING_REQUIRED;
+	}
+
+	/**
+	 * Read a token that arrived from outside (a cookie, a header), if it still applies.
+	 * @param text the token's text form, or {@code null}
+	 * @return the token, or {@code null} when there is none, it is malformed, or it is
+	 * ignored by the rules above
+	 */
+	public @Nullable ConsistencyToken accept(@Nullable String text) {
+		if (text == null || text.isEmpty()) {
+			return null;
+		}
+		ConsistencyToken token;
+		try {
+			token = ConsistencyToken.parse(text);
+		}
+		catch (IllegalArgumentException ex) {
+			logger.debug("Ignoring a consistency token: " + ex.getMessage());
+			return null;
+		}
+		String rejection = rejection(token, this.clockMillis.getAsLong());
+		if (rejection != null) {
+			if (logger.isDebugEnabled()) {
+				logger.debug("Ignoring consistency token " + token + ": " + rejection);
+			}
+			return null;
+		}
+		return token;
+	}
+
+	/**
+	 * Why a token does not apply now.
+	 * @return the reason, or {@code null} when it applies
+	 */
+	private @Nullable String rejection(ConsistencyToken token, long now) {
+		long age = now - token.issuedAtMillis();
+		if (age > this.tokenMaxAgeMillis) {
+			return "older than token-max-age (" + this.tokenMaxAgeMillis + " ms)";
+		}
+		if (-age > CLOCK_SKEW_ALLOWANCE_MILLIS) {
+			return "issued in the future";
+		}
+		ClusterIdentity identity = this.states.identity();
+		if (identity != null && identity.systemIdentifier() != token.systemIdentifier()) {
+			return "issued by another cluster (system identifier " + Long.toUnsignedString(token.systemIdentifier())
+					+ ", this one is " + Long.toUnsignedString(identity.systemIdentifier()) + ")";
+		}
+		if (token.hasPosition() && token.lsn() > this.highestRecorded.get()) {
+			long sampled = this.states.primaryPosition();
+			long sampledAt = this.states.primarySampledAtMillis();
+			if (sampledAt != 0 && token.lsn() > sampled
+					&& token.issuedAtMillis() < sampledAt - CLOCK_SKEW_ALLOWANCE_MILLIS) {
+				return "its WAL position " + WalPositions.format(token.lsn()) + " is beyond the primary's ("
+						+ WalPositions.format(sampled) + ")";
+			}
+		}
+		return null;
+	}
+
+	/**
+	 * Wait for a replica to replay a position, asking it on the connection a read
+	 * borrowed ({@code pg_last_wal_replay_lsn()}, one round trip per poll), for up to
+	 * {@code max-wait}. What it answers moves the replica's known position forward for
+	 * later reads.
+	 * @param replica the replica's pool
+	 * @param connection the connection borrowed from it, not yet used
+	 * @param required the position the read needs
+	 * @return whether the replica has replayed it
+	 * @throws SQLException if the replica cannot be asked
+	 */
+	public boolean awaitReplay(NamedPool replica, Connection connection, long required) throws SQLException {
+		long deadline = System.nanoTime() + this.maxWaitNanos;
+		long pause = FIRST_POLL_NANOS;
+		try (Statement statement = connection.createStatement()) {
+			while (true) {
+				long replayed = replayPosition(statement);
+				this.states.replayedAtLeast(replica, replayed);
+				if (replayed >= required) {
+					return true;
+				}
+				long left = deadline - System.nanoTime();
+				if (left <= 0) {
+					return false;
+				}
+				LockSupport.parkNanos(Math.min(pause, left));
+				pause *= 2;
+			}
+		}
+		finally {
+			if (!connection.getAutoCommit()) {
+				// A manual-commit pool began a transaction with the check: end it, so
+				// that the read's own settings can still be applied.
+				connection.rollback();
+			}
+		}
+	}
+
+	private static long replayPosition(Statement statement) throws SQLException {
+		try (ResultSet row = statement.executeQuery(REPLAY_POSITION)) {
+			String lsn = row.next() ? row.getString(1) : null;
+			// A node not in recovery answers NULL: it follows nothing.
+			return (lsn != null) ? WalPositions.parse(lsn) : 0;
+		}
+	}
+
+	/**
+	 * Commit a transaction on the primary and record its token in the current scope, in
+	 * one round trip: {@code COMMIT} and {@code SELECT pg_current_wal_insert_lsn()} go to
+	 * the server together.
+	 * @param primary the physical connection, inside the transaction to commit
+	 * @throws SQLException if the commit fails, as {@link Connection#commit()} would
+	 */
+	public void commitAndRecord(Connection primary) throws SQLException {
+		Long position;
+		try (Statement statement = primary.createStatement()) {
+			boolean resultSet = statement.execute(COMMIT_THEN_INSERT_POSITION);
+			while (!resultSet && statement.getUpdateCount() != -1) {
+				resultSet = statement.getMoreResults();
+			}
+			position = resultSet ? position(statement.getResultSet()) : null;
+		}
+		if (position != null) {
+			record(primary, position);
+		}
+		else {
+			recordTimeOnly("the primary did not answer with its WAL position");
+		}
+	}
+
+	/**
+	 * Record the token of work that committed on the primary, asking the primary for its
+	 * position ({@code pg_current_wal_insert_lsn()}, one round trip). If that fails, the
+	 * scope's reads stay on the primary for {@code window}.
+	 * @param primary the physical connection the work ran on, outside any transaction
+	 */
+	public void recordAfterCommit(Connection primary) {
+		if (recordsTimeOnly()) {
+			recordTimeOnly(null);
+			return;
+		}
+		try (Statement statement = primary.createStatement(); ResultSet row = statement.executeQuery(INSERT_POSITION)) {
+			Long position = position(row);
+			if (position != null) {
+				record(primary, position);
+				return;
+			}
+			recordTimeOnly("the primary did not answer with its WAL position");
+		}
+		catch (SQLException ex) {
+			recordTimeOnly("reading the primary's WAL position failed: " + ex.getMessage() + " (SQLSTATE "
+					+ ex.getSQLState() + ")");
+		}
+	}
+
+	private static @Nullable Long position(@Nullable ResultSet row) throws SQLException {
+		if (row == null || !row.next()) {
+			return null;
+		}
+		String lsn = row.getString(1);
+		try {
+			return (lsn != null) ? WalPositions.parse(lsn) : null;
+		}
+		catch (IllegalArgumentException ex) {
+			return null;
+		}
+	}
+
+	private void record(Connection primary, long insertPosition) {
+		ClusterIdentity identity = this.states.identity();
+		if (identity == null) {
+			try {
+				identity = ClusterIdentity.read(primary);
+				this.states.identify(identity);
+			}
+			catch (SQLException ex) {
+				recordTimeOnly("reading the cluster's identity failed: " + ex.getMessage() + " (SQLSTATE "
+						+ ex.getSQLState() + ")");
+				return;
+			}
+		}
+		long position = identity.replayablePosition(insertPosition);
+		this.highestRecorded.accumulateAndGet(position, Math::max);
+		ConsistencyScope.currentOrNew()
+			.record(new ConsistencyToken(identity.systemIdentifier(), identity.timeline(), position,
+					this.clockMillis.getAsLong()));
+	}
+
+	/**
+	 * Record that the current scope wrote without a known position: its reads stay on the
+	 * primary for {@code window}.
+	 * @param why why no position is known, logged; {@code null} in mode {@code window}
+	 */
+	public void recordTimeOnly(@Nullable String why) {
+		if (why != null) {
+			logger.warn("Reads that follow this write stay on the primary for " + this.windowMillis
+					+ " ms (routing-pools.consistency.window): " + why);
+		}
+		ClusterIdentity identity = this.states.identity();
+		ConsistencyScope.currentOrNew()
+			.record(new ConsistencyToken((identity != null) ? identity.systemIdentifier() : 0,
+					(identity != null) ? identity.timeline() : 0, 0, this.clockMillis.getAsLong()));
+	}
+
+}
