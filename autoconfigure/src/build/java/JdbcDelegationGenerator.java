@@ -57,15 +57,23 @@ import com.sun.source.util.JavacTask;
  * <li>in a root with a {@code recording} field, a void {@code set*} method or
  * {@code clearParameters} first records itself as a lambda while the field is set (a
  * value that cannot be replayed, such as a stream or a LOB, ends the recording instead),
- * a method named {@code execute*} first calls the root's {@code executing()}, and any other
+ * a method named {@code execute*} first calls the root's {@code executing()} (with the SQL,
+ * {@code executing(sql)}, when its first parameter is a {@code String}),
+ * {@code addBatch(String)} calls {@code batching(sql)}, and any other
  * method but a no-argument getter of a primitive ends the recording.</li>
  * </ul>
+ * A root that declares {@code physicalForStatement(String)} creates its statements on the
+ * connection that method returns for their SQL: {@code prepareStatement(sql, ...)} on
+ * {@code physicalForStatement(sql)}, {@code createStatement(...)} on
+ * {@code physicalForStatement(null)}.
  */
 public final class JdbcDelegationGenerator {
 
 	private static final String SQL_EXCEPTION = "java.sql.SQLException";
 
 	private static final String RECORDING = "recording";
+
+	private static final String STATEMENT_TARGET = "physicalForStatement";
 
 	// Setter parameter types whose values cannot be replayed on another statement.
 	private static final List<String> NOT_REPLAYABLE = List.of("java.io.InputStream", "java.io.Reader",
@@ -131,8 +139,12 @@ public final class JdbcDelegationGenerator {
 		boolean recording = ElementFilter.fieldsIn(this.elements.getAllMembers(root))
 			.stream()
 			.anyMatch((field) -> field.getSimpleName().contentEquals(RECORDING));
+		boolean statementTarget = ElementFilter.methodsIn(this.elements.getAllMembers(root))
+			.stream()
+			.anyMatch((method) -> method.getSimpleName().contentEquals(STATEMENT_TARGET));
 		for (ExecutableElement method : toDelegate(root, jdbc)) {
-			code.append(method(method, delegate, wrapped, recreated, recording, interfaceName, rootName));
+			String methodTarget = statementTarget ? statementTarget(method, delegate) : delegate;
+			code.append(method(method, methodTarget, wrapped, recreated, recording, interfaceName, rootName));
 		}
 		code.append("\n}\n");
 		Path file = output.resolve(pkg.replace('.', '/')).resolve(simpleName + ".java");
@@ -267,6 +279,16 @@ public final class JdbcDelegationGenerator {
 	}
 
 	// A static helper that makes the StatementRecording of a statement-creating method:
+	// A root with physicalForStatement(String) creates statements on what that returns
+	// for their SQL (null when a plain statement's SQL comes later).
+	private static String statementTarget(ExecutableElement method, String delegate) {
+		String name = method.getSimpleName().toString();
+		if (name.equals("prepareStatement")) {
+			return STATEMENT_TARGET + "(a0)";
+		}
+		return name.equals("createStatement") ? STATEMENT_TARGET + "(null)" : delegate;
+	}
+
 	// static, so that the anonymous class does not hold the logical connection.
 	private static String recordingHelper(ExecutableElement method, String helperName) {
 		return "\n\tprivate static io.routingpools.routing.StatementRecording " + helperName + parameters(method)
@@ -280,8 +302,14 @@ public final class JdbcDelegationGenerator {
 	private String recordingPrefix(ExecutableElement method) {
 		String name = method.getSimpleName().toString();
 		boolean isVoid = "void".equals(method.getReturnType().toString());
-		if (name.startsWith("execute")) {
-			return "executing();\n\t\t\t";
+		if (name.startsWith("execute") || name.equals("addBatch")) {
+			// SQL passed to the execution may decide where it runs (auto-commit reads).
+			boolean sql = !method.getParameters().isEmpty()
+					&& "java.lang.String".equals(method.getParameters().get(0).asType().toString());
+			if (name.equals("addBatch")) {
+				return sql ? "batching(a0);\n\t\t\t" : "this." + RECORDING + " = null;\n\t\t\t";
+			}
+			return sql ? "executing(a0);\n\t\t\t" : "executing();\n\t\t\t";
 		}
 		if (isVoid && (name.startsWith("set") || name.equals("clearParameters"))) {
 			String unreplayable = null;

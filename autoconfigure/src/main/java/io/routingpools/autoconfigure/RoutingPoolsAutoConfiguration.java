@@ -97,11 +97,11 @@ public final class RoutingPoolsAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	Router routingPoolsRouter(NamedPools pools, LoadBalancer loadBalancer, RoutingPoolsProperties properties,
-			ReplicaStates states, ObjectProvider<FailoverEvents> events) {
+			ReplicaStates states, ObjectProvider<FailoverEvents> events, ReadYourWrites consistency) {
 		RoutingPoolsProperties.Routing routing = properties.getRouting();
 		return new Router(pools, loadBalancer,
 				new FallbackPolicy(routing.isFallbackToPrimary(), routing.getFallbackMaxConcurrency()),
-				new SuspectReplicas(pools.size()), states, events.getIfUnique(() -> FailoverEvents.NONE));
+				new SuspectReplicas(pools.size()), states, events.getIfUnique(() -> FailoverEvents.NONE), consistency);
 	}
 
 	@Bean(destroyMethod = "close")
@@ -129,11 +129,12 @@ public final class RoutingPoolsAutoConfiguration {
 
 	@Bean
 	@Primary
-	RoutingDataSource dataSource(Router router) {
+	RoutingDataSource dataSource(Router router, RoutingPoolsProperties properties) {
 		NamedPool primary = router.pools().primary();
 		int isolation = primary.isolationByDefault();
 		return new RoutingDataSource(router, primary.autoCommitByDefault(),
-				(isolation != NamedPool.ISOLATION_NOT_CONFIGURED) ? isolation : RoutingDataSource.UNKNOWN_ISOLATION);
+				(isolation != NamedPool.ISOLATION_NOT_CONFIGURED) ? isolation : RoutingDataSource.UNKNOWN_ISOLATION,
+				properties.getRouting().getAutoCommitReads() == RoutingPoolsProperties.AutoCommitReads.REPLICA);
 	}
 
 	@Bean

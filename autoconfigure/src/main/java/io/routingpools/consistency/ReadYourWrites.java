@@ -55,7 +55,10 @@ public final class ReadYourWrites {
 
 	private static final String INSERT_POSITION = "SELECT pg_current_wal_insert_lsn()";
 
-	private static final String COMMIT_THEN_INSERT_POSITION = "COMMIT; SELECT pg_current_wal_insert_lsn()";
+	private static final String WROTE_THEN_COMMIT = "SELECT pg_current_xact_id_if_assigned() IS NOT NULL; COMMIT";
+
+	private static final String WROTE_THEN_COMMIT_THEN_POSITION = WROTE_THEN_COMMIT
+			+ "; SELECT pg_current_wal_insert_lsn()";
 
 	private static final Log logger = LogFactory.getLog(ReadYourWrites.class);
 
@@ -236,47 +239,73 @@ public final class ReadYourWrites {
 	}
 
 	/**
-	 * Commit a transaction on the primary and record its token in the current scope, in
-	 * one round trip: {@code COMMIT} and {@code SELECT pg_current_wal_insert_lsn()} go to
-	 * the server together.
+	 * Commit a transaction on the primary and, if it wrote, record its token in the
+	 * current scope, all in the round trip of the commit: whether the transaction wrote
+	 * ({@code pg_current_xact_id_if_assigned()}, which is null until it writes), then
+	 * {@code COMMIT}, then the primary's position ({@code pg_current_wal_insert_lsn()})
+	 * go to the server together.
 	 * @param primary the physical connection, inside the transaction to commit
 	 * @throws SQLException if the commit fails, as {@link Connection#commit()} would
 	 */
 	public void commitAndRecord(Connection primary) throws SQLException {
-		Long position;
+		boolean wrote;
+		Long position = null;
 		try (Statement statement = primary.createStatement()) {
-			boolean resultSet = statement.execute(COMMIT_THEN_INSERT_POSITION);
-			while (!resultSet && statement.getUpdateCount() != -1) {
+			boolean resultSet = statement
+				.execute(recordsTimeOnly() ? WROTE_THEN_COMMIT : WROTE_THEN_COMMIT_THEN_POSITION);
+			wrote = resultSet && wrote(statement.getResultSet());
+			if (wrote && !recordsTimeOnly()) {
 				resultSet = statement.getMoreResults();
+				while (!resultSet && statement.getUpdateCount() != -1) {
+					resultSet = statement.getMoreResults();
+				}
+				position = resultSet ? position(statement.getResultSet()) : null;
 			}
-			position = resultSet ? position(statement.getResultSet()) : null;
+		}
+		if (!wrote) {
+			return;
 		}
 		if (position != null) {
 			record(primary, position);
 		}
 		else {
-			recordTimeOnly("the primary did not answer with its WAL position");
+			recordTimeOnly(recordsTimeOnly() ? null : "the primary did not answer with its WAL position");
 		}
+	}
+
+	private static boolean wrote(@Nullable ResultSet row) throws SQLException {
+		return row == null || !row.next() || row.getBoolean(1);
 	}
 
 	/**
 	 * Record the token of work that committed on the primary, asking the primary for its
 	 * position ({@code pg_current_wal_insert_lsn()}, one round trip). If that fails, the
 	 * scope's reads stay on the primary for {@code window}.
-	 * @param primary the physical connection the work ran on, outside any transaction
+	 * @param primary the physical connection the work ran on, its work committed
 	 */
 	public void recordAfterCommit(Connection primary) {
 		if (recordsTimeOnly()) {
 			recordTimeOnly(null);
 			return;
 		}
-		try (Statement statement = primary.createStatement(); ResultSet row = statement.executeQuery(INSERT_POSITION)) {
-			Long position = position(row);
-			if (position != null) {
-				record(primary, position);
-				return;
+		try {
+			try (Statement statement = primary.createStatement();
+					ResultSet row = statement.executeQuery(INSERT_POSITION)) {
+				Long position = position(row);
+				if (position != null) {
+					record(primary, position);
+				}
+				else {
+					recordTimeOnly("the primary did not answer with its WAL position");
+				}
 			}
-			recordTimeOnly("the primary did not answer with its WAL position");
+			finally {
+				if (!primary.getAutoCommit()) {
+					// The query began a transaction: end it, so that the next one starts
+					// clean.
+					primary.rollback();
+				}
+			}
 		}
 		catch (SQLException ex) {
 			recordTimeOnly("reading the primary's WAL position failed: " + ex.getMessage() + " (SQLSTATE "

@@ -15,6 +15,13 @@ interface Binding {
 	boolean readOnlyIntent();
 
 	/**
+	 * Whether the work about to run is a plain read outside any transaction that may go
+	 * to a replica ({@code routing.auto-commit-reads: replica}).
+	 * @return {@code true} while a statement whose SQL only reads is bound
+	 */
+	boolean plainReadIntent();
+
+	/**
 	 * Isolation of the work about to run: the level set on the connection, else the
 	 * pools' default.
 	 * @return a {@link java.sql.Connection} isolation level, or

@@ -12,10 +12,12 @@ import io.routingpools.pool.PoolRole;
  * all of these hold:
  * <ol>
  * <li>the binding was routed automatically for read-only work to a replica (route reason
- * {@link RouteReason#READ_ONLY READ_ONLY} on a replica), or fell back from the replicas
- * to the primary ({@link RouteReason#FALLBACK FALLBACK}: a pooled primary connection can
- * be broken too, and the read was meant to move between nodes anyway). Explicit routes,
- * writes, and read-only work on the primary by rule (no replica configured,
+ * {@link RouteReason#READ_ONLY READ_ONLY}, or {@link RouteReason#AUTO_COMMIT_READ
+ * AUTO_COMMIT_READ} for a plain read outside a transaction, on a replica), or fell back
+ * from the replicas to the primary ({@link RouteReason#FALLBACK FALLBACK} or
+ * {@link RouteReason#CONSISTENCY CONSISTENCY}: a pooled primary connection can be broken
+ * too, and the read was meant to move between nodes anyway). Explicit routes, writes, and
+ * read-only work on the primary by rule (no replica configured,
  * {@code standby-unsupported}) are never re-run;</li>
  * <li>the statement was created while nothing had executed on the binding, only
  * {@code set*} and {@code clearParameters} were called on it since, and the failing call
@@ -47,12 +49,13 @@ final class ReRuns {
 	 * Whether a binding's route lets its statements be re-run (condition 1).
 	 * @param route the binding's route
 	 * @return {@code true} for automatic read-only routing to a replica, or a fallback to
-	 * the primary
+	 * the primary for want of a replica or for consistency
 	 */
 	static boolean routeAllows(Route route) {
 		RouteReason reason = route.reason();
-		return (reason == RouteReason.READ_ONLY && route.pool().role() == PoolRole.REPLICA)
-				|| reason == RouteReason.FALLBACK;
+		return ((reason == RouteReason.READ_ONLY || reason == RouteReason.AUTO_COMMIT_READ)
+				&& route.pool().role() == PoolRole.REPLICA) || reason == RouteReason.FALLBACK
+				|| reason == RouteReason.CONSISTENCY;
 	}
 
 	/**

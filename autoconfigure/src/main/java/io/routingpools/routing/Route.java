@@ -1,16 +1,22 @@
 package io.routingpools.routing;
 
+import java.util.concurrent.atomic.LongAdder;
+
 import io.routingpools.pool.NamedPool;
 
 /**
- * A pool together with the reason a connection was bound to it. Instances are created
- * once per pool and reason, so binding a connection does not allocate one.
+ * A pool together with the reason a connection was bound to it, with a count of the
+ * bindings made on it. Instances are created once per pool and reason, so binding a
+ * connection does not allocate one.
  */
 public final class Route {
 
 	private final NamedPool pool;
 
 	private final RouteReason reason;
+
+	// Bindings made on this route, for the routingpools.routes meter.
+	private final LongAdder bindings = new LongAdder();
 
 	Route(NamedPool pool, RouteReason reason) {
 		this.pool = pool;
@@ -23,6 +29,18 @@ public final class Route {
 
 	public RouteReason reason() {
 		return this.reason;
+	}
+
+	/**
+	 * How many logical connections were bound on this route so far.
+	 * @return the count since startup
+	 */
+	public long bindings() {
+		return this.bindings.sum();
+	}
+
+	void bound() {
+		this.bindings.increment();
 	}
 
 	/**

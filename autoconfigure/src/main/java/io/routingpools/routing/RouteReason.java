@@ -22,7 +22,20 @@ public enum RouteReason {
 	 * it goes to the primary.
 	 */
 	STANDBY_UNSUPPORTED("standby-unsupported",
-			"the transaction is read-only but serializable, which a hot standby cannot run");
+			"the transaction is read-only but serializable, which a hot standby cannot run"),
+
+	/**
+	 * Read-only work whose scope wrote something no replica has replayed yet, within
+	 * {@code consistency.max-wait}: it goes to the primary.
+	 */
+	CONSISTENCY("consistency",
+			"the work is read-only and follows a write of its scope that no replica had replayed yet"),
+
+	/**
+	 * A plain read outside any transaction ({@code routing.auto-commit-reads: replica}):
+	 * its SQL only reads, so it goes to a replica.
+	 */
+	AUTO_COMMIT_READ("auto-commit-read", "it is a plain read outside a transaction (routing.auto-commit-reads)");
 
 	private final String tag;
 
@@ -43,10 +56,11 @@ public enum RouteReason {
 
 	/**
 	 * Whether automatic routing chose this route for work marked read-only.
-	 * @return {@code true} for read-only, fallback and standby-unsupported routes
+	 * @return {@code true} for read-only, fallback, standby-unsupported, consistency and
+	 * auto-commit-read routes
 	 */
 	boolean readOnlyWork() {
-		return this == READ_ONLY || this == FALLBACK || this == STANDBY_UNSUPPORTED;
+		return this != WRITE && this != EXPLICIT;
 	}
 
 	/**

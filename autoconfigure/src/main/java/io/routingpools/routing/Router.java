@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Semaphore;
 
+import io.routingpools.consistency.ReadYourWrites;
 import io.routingpools.pool.NamedPool;
 import io.routingpools.pool.NamedPools;
 import io.routingpools.pool.PoolRole;
@@ -32,6 +33,11 @@ import org.jspecify.annotations.Nullable;
  * is gone. A replica that fails to provide a connection between checks is skipped for a
  * short while and the read moves to the next replica, then to the primary if fallback is
  * allowed.
+ * <p>
+ * A read whose scope wrote something ({@link ReadYourWrites}) goes only to a replica
+ * known to have replayed that write; when none is known to, one replica is asked and
+ * waited for up to {@code consistency.max-wait}, then the read goes to the primary (route
+ * reason {@code consistency}).
  */
 public final class Router {
 
@@ -51,6 +57,8 @@ public final class Router {
 
 	private final FailoverEvents events;
 
+	private final ReadYourWrites consistency;
+
 	private final @Nullable Semaphore fallbackPermits;
 
 	private final Route[] routes;
@@ -63,15 +71,17 @@ public final class Router {
 	 * @param suspects replicas recently found unreachable on the request path
 	 * @param states the replica monitor's states
 	 * @param events told when work moves off a node
+	 * @param consistency which replicas may serve reads that follow a write
 	 */
 	public Router(NamedPools pools, LoadBalancer loadBalancer, FallbackPolicy fallback, SuspectReplicas suspects,
-			ReplicaStates states, FailoverEvents events) {
+			ReplicaStates states, FailoverEvents events, ReadYourWrites consistency) {
 		this.pools = pools;
 		this.loadBalancer = loadBalancer;
 		this.fallback = fallback;
 		this.suspects = suspects;
 		this.states = states;
 		this.events = events;
+		this.consistency = consistency;
 		this.fallbackPermits = (fallback.maxConcurrency() > 0) ? new Semaphore(fallback.maxConcurrency()) : null;
 		this.routes = new Route[pools.size() * REASONS.length];
 		for (NamedPool pool : pools.all()) {
@@ -86,6 +96,42 @@ public final class Router {
 	}
 
 	/**
+	 * The rules reads follow after writes, which also record the tokens.
+	 * @return the consistency rules
+	 */
+	public ReadYourWrites consistency() {
+		return this.consistency;
+	}
+
+	/**
+	 * Every route a binding can take, with its count, for the {@code routingpools.routes}
+	 * meter.
+	 * @return the routes, by pool then reason
+	 */
+	public List<Route> routes() {
+		List<Route> possible = new ArrayList<>();
+		for (Route route : this.routes) {
+			if (possible(route)) {
+				possible.add(route);
+			}
+		}
+		return possible;
+	}
+
+	// Replicas serve only read-only work; automatic routing reaches the admin pool only
+	// by name.
+	private boolean possible(Route route) {
+		RouteReason reason = route.reason();
+		return switch (route.pool().role()) {
+			case REPLICA -> reason == RouteReason.READ_ONLY || reason == RouteReason.AUTO_COMMIT_READ
+					|| reason == RouteReason.EXPLICIT;
+			case ADMIN -> reason == RouteReason.EXPLICIT;
+			case PRIMARY -> reason != RouteReason.AUTO_COMMIT_READ
+					&& (reason != RouteReason.READ_ONLY || this.pools.replicas().isEmpty());
+		};
+	}
+
+	/**
 	 * Decide the route for a logical connection's next binding and borrow its physical
 	 * connection.
 	 * @param logical the connection being bound; receives the route
@@ -95,7 +141,8 @@ public final class Router {
 	 * @throws SQLException if no pool could provide a connection: the pool's own error,
 	 * {@code 3D000} for an unknown pool name, {@code 0A000} for serializable work named
 	 * to a replica, {@code 53300} for a saturated pool, or {@code 08001} when no replica
-	 * could serve a read and fallback is not allowed
+	 * could serve a read (none in rotation, or none caught up with the scope's writes)
+	 * and fallback is not allowed
 	 */
 	Connection acquire(Binding logical, @Nullable String explicit) throws SQLException {
 		if (explicit != null) {
@@ -110,9 +157,11 @@ public final class Router {
 		}
 		List<NamedPool> replicas = this.pools.replicas();
 		boolean readOnly = logical.readOnlyIntent();
-		if (readOnly && !replicas.isEmpty()) {
+		boolean plainRead = !readOnly && logical.plainReadIntent();
+		if ((readOnly || plainRead) && !replicas.isEmpty()) {
 			if (HotStandby.canRun(logical.transactionIsolation())) {
-				return acquireReadOnly(logical, replicas);
+				return acquireReadOnly(logical, replicas,
+						plainRead ? RouteReason.AUTO_COMMIT_READ : RouteReason.READ_ONLY);
 			}
 			return acquire(logical, this.pools.primary(), RouteReason.STANDBY_UNSUPPORTED);
 		}
@@ -121,8 +170,13 @@ public final class Router {
 
 	private Connection acquire(Binding logical, NamedPool pool, RouteReason reason) throws SQLException {
 		Connection connection = pool.borrow();
-		logical.routed(route(pool, reason));
+		bound(logical, route(pool, reason));
 		return connection;
+	}
+
+	private static void bound(Binding logical, Route route) {
+		route.bound();
+		logical.routed(route);
 	}
 
 	/**
@@ -132,7 +186,8 @@ public final class Router {
 	 */
 	void released(Route route, Connection connection) {
 		route.pool().returned(connection);
-		if (route.reason() == RouteReason.FALLBACK && this.fallbackPermits != null) {
+		if ((route.reason() == RouteReason.FALLBACK || route.reason() == RouteReason.CONSISTENCY)
+				&& this.fallbackPermits != null) {
 			this.fallbackPermits.release();
 		}
 	}
@@ -153,24 +208,118 @@ public final class Router {
 		return pool;
 	}
 
-	private Connection acquireReadOnly(Binding logical, List<NamedPool> replicas) throws SQLException {
+	private Connection acquireReadOnly(Binding logical, List<NamedPool> replicas, RouteReason reason)
+			throws SQLException {
 		List<NamedPool> candidates = eligible(replicas);
+		long required = this.consistency.requiredPosition();
+		if (required != ReadYourWrites.NOTHING_REQUIRED && !candidates.isEmpty()) {
+			if (required == ReadYourWrites.PRIMARY_REQUIRED) {
+				return fallBack(logical, null, RouteReason.CONSISTENCY);
+			}
+			List<NamedPool> caughtUp = caughtUp(candidates, required);
+			if (caughtUp.isEmpty()) {
+				return awaitReplay(logical, candidates, required, reason);
+			}
+			candidates = caughtUp;
+		}
 		SQLException failures = null;
 		while (!candidates.isEmpty()) {
-			NamedPool replica = (candidates.size() == 1) ? candidates.get(0) : this.loadBalancer.choose(candidates);
+			NamedPool replica = choose(candidates);
 			try {
-				return acquire(logical, replica, RouteReason.READ_ONLY);
+				return acquire(logical, replica, reason);
 			}
 			catch (SQLException ex) {
-				if (isConnectionFailure(ex)
-						&& this.suspects.markSuspect(replica, "could not provide a connection", ex)) {
-					this.events.failover(replica, FailoverCause.CONNECTION_ERROR);
-				}
-				failures = chain(failures, ex);
+				failures = unableToLend(replica, ex, failures);
 				candidates = without(candidates, replica);
 			}
 		}
-		return fallBack(logical, failures);
+		return fallBack(logical, failures, RouteReason.FALLBACK);
+	}
+
+	private NamedPool choose(List<NamedPool> candidates) {
+		return (candidates.size() == 1) ? candidates.get(0) : this.loadBalancer.choose(candidates);
+	}
+
+	private SQLException unableToLend(NamedPool replica, SQLException ex, @Nullable SQLException failures) {
+		if (isConnectionFailure(ex) && this.suspects.markSuspect(replica, "could not provide a connection", ex)) {
+			this.events.failover(replica, FailoverCause.CONNECTION_ERROR);
+		}
+		return chain(failures, ex);
+	}
+
+	/**
+	 * The candidates known to have replayed a position. Allocates only when some replica
+	 * is left out.
+	 */
+	private List<NamedPool> caughtUp(List<NamedPool> candidates, long required) {
+		List<NamedPool> caughtUp = null;
+		for (int i = 0; i < candidates.size(); i++) {
+			NamedPool replica = candidates.get(i);
+			boolean replayed = this.states.replayPosition(replica) >= required;
+			if (!replayed && caughtUp == null) {
+				caughtUp = new ArrayList<>(candidates.subList(0, i));
+			}
+			else if (replayed && caughtUp != null) {
+				caughtUp.add(replica);
+			}
+		}
+		return (caughtUp != null) ? caughtUp : candidates;
+	}
+
+	/**
+	 * No replica is known to have replayed the scope's writes: borrow from one and ask
+	 * it, waiting up to {@code max-wait} for it to catch up; then the primary. A replica
+	 * that cannot lend a connection, or fails the question, is passed over for the next.
+	 */
+	private Connection awaitReplay(Binding logical, List<NamedPool> candidates, long required, RouteReason reason)
+			throws SQLException {
+		SQLException failures = null;
+		while (!candidates.isEmpty()) {
+			NamedPool replica = choose(candidates);
+			Connection connection;
+			try {
+				connection = replica.borrow();
+			}
+			catch (SQLException ex) {
+				failures = unableToLend(replica, ex, failures);
+				candidates = without(candidates, replica);
+				continue;
+			}
+			boolean replayed;
+			try {
+				replayed = this.consistency.awaitReplay(replica, connection, required);
+			}
+			catch (SQLException ex) {
+				giveBack(replica, connection, ex);
+				failures = unableToLend(replica, ex, failures);
+				candidates = without(candidates, replica);
+				continue;
+			}
+			if (replayed) {
+				bound(logical, route(replica, reason));
+				return connection;
+			}
+			giveBack(replica, connection, null);
+			return fallBack(logical, null, RouteReason.CONSISTENCY);
+		}
+		return fallBack(logical, failures, RouteReason.FALLBACK);
+	}
+
+	private static void giveBack(NamedPool replica, Connection connection, @Nullable SQLException failure) {
+		try {
+			if (failure != null && LostConnections.isLost(failure)) {
+				replica.dataSource().evictConnection(connection);
+			}
+			else {
+				connection.close();
+			}
+		}
+		catch (SQLException ex) {
+			logger.debug("Could not return a connection to pool '" + replica.name() + "'", ex);
+		}
+		finally {
+			replica.returned(connection);
+		}
 	}
 
 	/**
@@ -204,25 +353,26 @@ public final class Router {
 		return (eligible.isEmpty() && suspect != null && !this.fallback.toPrimary()) ? suspect : eligible;
 	}
 
-	private Connection fallBack(Binding logical, @Nullable SQLException failures) throws SQLException {
+	private Connection fallBack(Binding logical, @Nullable SQLException failures, RouteReason reason)
+			throws SQLException {
 		if (!this.fallback.toPrimary()) {
 			throw withCause(
 					new SQLTransientConnectionException(
-							"No replica could serve read-only work " + describeFailures(failures)
+							"No replica could serve read-only work " + describeFailures(failures, reason)
 									+ " and routing-pools.routing.fallback-to-primary is false",
 							SqlStates.UNABLE_TO_CONNECT),
 					failures);
 		}
 		if (this.fallbackPermits != null && !this.fallbackPermits.tryAcquire()) {
 			throw withCause(new SQLTransientConnectionException(
-					"No replica could serve read-only work " + describeFailures(failures) + " and "
+					"No replica could serve read-only work " + describeFailures(failures, reason) + " and "
 							+ this.fallback.maxConcurrency() + " reads are already falling back to pool '"
 							+ this.pools.primary().name() + "' (routing-pools.routing.fallback-max-concurrency)",
 					SqlStates.UNABLE_TO_CONNECT), failures);
 		}
 		NamedPool primary = this.pools.primary();
 		try {
-			return acquire(logical, primary, RouteReason.FALLBACK);
+			return acquire(logical, primary, reason);
 		}
 		catch (SQLException ex) {
 			if (this.fallbackPermits != null) {
@@ -325,7 +475,12 @@ public final class Router {
 		return first;
 	}
 
-	private String describeFailures(@Nullable SQLException failures) {
+	private String describeFailures(@Nullable SQLException failures, RouteReason reason) {
+		if (reason == RouteReason.CONSISTENCY) {
+			return "(it follows a write of its scope that no replica in rotation had replayed within "
+					+ "routing-pools.consistency.max-wait, " + this.consistency.settings().maxWait().toMillis()
+					+ " ms, or whose WAL position is not known)";
+		}
 		if (failures == null) {
 			StringBuilder text = new StringBuilder("(");
 			for (NamedPool replica : this.pools.replicas()) {

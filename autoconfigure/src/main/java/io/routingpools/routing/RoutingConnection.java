@@ -2,9 +2,11 @@ package io.routingpools.routing;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 
+import io.routingpools.consistency.ReadYourWrites;
 import io.routingpools.pool.NamedPool;
 import io.routingpools.pool.PoolRole;
 import org.apache.commons.logging.Log;
@@ -52,6 +54,24 @@ abstract class RoutingConnection extends ReRunningConnection implements Binding 
 	// ends, whether it is in recovery.
 	private boolean demotionSuspected;
 
+	// Work that is not a plain read ran outside transactions while auto-commit reads go
+	// to replicas: the connection stays on the primary until it is closed.
+	private boolean pinnedToPrimary;
+
+	// The current binding was made for a plain read outside a transaction.
+	private boolean plainReadBinding;
+
+	// Set while such a binding is being made, for the router (plainReadIntent()).
+	private boolean bindingPlainRead;
+
+	// Work that is not a plain read ran on the primary outside a transaction: the
+	// scope's token is recorded when the binding ends.
+	private boolean wroteOutsideTransaction;
+
+	// A call failed in the current manual-commit transaction: its commit is not combined
+	// with the query for the token.
+	private boolean failedInTransaction;
+
 	RoutingConnection(RoutingDataSource source, boolean autoCommit) {
 		super(source, autoCommit);
 	}
@@ -59,6 +79,11 @@ abstract class RoutingConnection extends ReRunningConnection implements Binding 
 	@Override
 	public boolean readOnlyIntent() {
 		return this.readOnly || SpringReadOnlyWork.declared();
+	}
+
+	@Override
+	public boolean plainReadIntent() {
+		return this.bindingPlainRead;
 	}
 
 	@Override
@@ -78,9 +103,13 @@ abstract class RoutingConnection extends ReRunningConnection implements Binding 
 
 	@Override
 	Connection bindAgain() throws SQLException {
+		if (this.plainReadBinding) {
+			return bindForPlainRead();
+		}
 		return bind(this.autoCommit ? PoolRouting.currentPool() : transactionPool());
 	}
 
+	// The lost binding's kind is kept: a plain read that is run again is bound as one.
 	@Override
 	void bindingLost() {
 		this.physical = null;
@@ -102,6 +131,132 @@ abstract class RoutingConnection extends ReRunningConnection implements Binding 
 			release();
 		}
 		return bind(PoolRouting.currentPool());
+	}
+
+	/**
+	 * The physical connection a statement is created on (see the generated
+	 * {@code DelegatingRoutingConnection}). Outside a transaction its SQL decides: SQL
+	 * that only reads ({@link PlainReads}) goes to a replica when
+	 * {@code routing.auto-commit-reads} is {@code replica}, in a binding that ends when
+	 * its statements are closed; anything else runs on the primary, and keeps the
+	 * connection there until it is closed, so that session state is never split across
+	 * nodes. It also tells the consistency rules that the scope wrote.
+	 * @param sql the statement's SQL, or {@code null} for a plain statement, whose SQL
+	 * comes with its execution ({@link #executingSql})
+	 * @return the physical connection to create the statement on
+	 * @throws SQLException if no pool can provide one
+	 */
+	final Connection physicalForStatement(@Nullable String sql) throws SQLException {
+		if (!this.autoCommit) {
+			return physical();
+		}
+		if (sql != null && !PlainReads.isPlainRead(sql)) {
+			return physicalForOtherWork();
+		}
+		if (!this.source.autoCommitReadsToReplicas() || this.pinnedToPrimary || readOnlyIntent()
+				|| PoolRouting.currentPool() != null) {
+			return physical();
+		}
+		Connection connection = this.physical;
+		if (connection != null) {
+			if (this.plainReadBinding || !isFree()) {
+				return connection;
+			}
+			release();
+		}
+		return bindForPlainRead();
+	}
+
+	private Connection bindForPlainRead() throws SQLException {
+		this.bindingPlainRead = true;
+		Connection connection;
+		try {
+			connection = bind(null);
+		}
+		finally {
+			this.bindingPlainRead = false;
+		}
+		this.plainReadBinding = true;
+		return connection;
+	}
+
+	/**
+	 * Work that is not a plain read, outside a transaction: on the primary, where it
+	 * stays when auto-commit reads go to replicas. A binding made for plain reads cannot
+	 * serve it (a replica, or the primary set read-only), so it ends, with what it kept
+	 * open.
+	 */
+	private Connection physicalForOtherWork() throws SQLException {
+		if (this.source.autoCommitReadsToReplicas()) {
+			this.pinnedToPrimary = true;
+		}
+		Route current = this.route;
+		if (this.plainReadBinding && current != null && current.reason().readOnlyWork()) {
+			release();
+		}
+		Connection connection = physical();
+		wroteOutsideTransaction();
+		return connection;
+	}
+
+	/**
+	 * The scope wrote on the primary outside a transaction: until the binding ends and
+	 * the primary's position is read, the scope's reads stay on the primary.
+	 */
+	private void wroteOutsideTransaction() {
+		Route current = this.route;
+		if (this.wroteOutsideTransaction || current == null || current.pool().role() != PoolRole.PRIMARY
+				|| current.reason().readOnlyWork() || this.readOnly) {
+			return;
+		}
+		ReadYourWrites consistency = this.source.router().consistency();
+		if (consistency.records()) {
+			this.wroteOutsideTransaction = true;
+			consistency.recordTimeOnly(null);
+		}
+	}
+
+	/**
+	 * A plain statement executes SQL outside a transaction: SQL that does not only read
+	 * runs on the primary. A statement created on a binding for plain reads moves there
+	 * first, created again with its recorded settings, if it is the only thing the
+	 * binding holds; otherwise it runs where it is (a replica refuses a write with
+	 * SQLSTATE 25006).
+	 */
+	@Override
+	final void executingSql(RoutedStatement statement, int statementBinding, @Nullable StatementRecording recording,
+			String sql) throws SQLException {
+		if (!this.autoCommit || PlainReads.isPlainRead(sql)) {
+			return;
+		}
+		if (this.source.autoCommitReadsToReplicas()) {
+			this.pinnedToPrimary = true;
+		}
+		Route current = this.route;
+		if (this.plainReadBinding && current != null && current.reason().readOnlyWork()) {
+			if (recording == null || statementBinding != binding() || !onlyOneOpenStatement()) {
+				return;
+			}
+			release();
+			try {
+				Statement again = recording.recreate(physical());
+				statementReopened();
+				statement.rebound(again, binding());
+			}
+			catch (SQLException ex) {
+				throw failed(ex);
+			}
+		}
+		wroteOutsideTransaction();
+	}
+
+	// A binding made for plain reads ends as soon as nothing holds it: the next plain
+	// read is routed on its own.
+	@Override
+	final void statementClosedByApplication() {
+		if (this.plainReadBinding && this.autoCommit) {
+			releaseIfFree();
+		}
 	}
 
 	/**
@@ -151,7 +306,8 @@ abstract class RoutingConnection extends ReRunningConnection implements Binding 
 		Router router = this.source.router();
 		Connection connection = router.acquire(this, explicit);
 		Route bound = Objects.requireNonNull(this.route);
-		if (replay(connection, bound) && bound.reason() == RouteReason.READ_ONLY
+		if (replay(connection, bound)
+				&& (bound.reason() == RouteReason.READ_ONLY || bound.reason() == RouteReason.AUTO_COMMIT_READ)
 				&& bound.pool().role() == PoolRole.REPLICA && !HotStandby.canRun(transactionIsolation())) {
 			// The pools' default isolation was only just learned, from this connection,
 			// and a standby cannot run it: route again knowing it.
@@ -206,11 +362,11 @@ abstract class RoutingConnection extends ReRunningConnection implements Binding 
 	}
 
 	/**
-	 * End the binding after a transaction ended, if the application holds nothing that
-	 * needs the physical connection. The transaction's outcome is settled: a failure to
-	 * give the connection back is logged, not thrown.
+	 * End the binding after its work ended (a transaction, a plain read), if the
+	 * application holds nothing that needs the physical connection. The work's outcome is
+	 * settled: a failure to give the connection back is logged, not thrown.
 	 */
-	private void releaseIfFreeAfterTransaction() {
+	private void releaseIfFree() {
 		if (!isFree()) {
 			return;
 		}
@@ -220,7 +376,7 @@ abstract class RoutingConnection extends ReRunningConnection implements Binding 
 		}
 		catch (SQLException ex) {
 			logger.warn("Could not return a connection to pool '" + ((released != null) ? released.pool() : "?")
-					+ "' after its transaction ended", ex);
+					+ "' after its work ended", ex);
 		}
 	}
 
@@ -229,12 +385,17 @@ abstract class RoutingConnection extends ReRunningConnection implements Binding 
 		Route released = this.route;
 		this.physical = null;
 		this.route = null;
+		this.plainReadBinding = false;
 		bindingEnded();
 		if (connection != null && released != null) {
 			try {
 				if (this.demotionSuspected) {
 					this.demotionSuspected = false;
 					this.source.router().checkDemotion(released, connection);
+				}
+				if (this.wroteOutsideTransaction) {
+					this.wroteOutsideTransaction = false;
+					this.source.router().consistency().recordAfterCommit(connection);
 				}
 				connection.close();
 			}
@@ -258,6 +419,9 @@ abstract class RoutingConnection extends ReRunningConnection implements Binding 
 			return ex;
 		}
 		this.source.router().failed(current, ex);
+		if (!this.autoCommit) {
+			this.failedInTransaction = true;
+		}
 		if (SqlStates.READ_ONLY_SQL_TRANSACTION.equals(ex.getSQLState()) && current.pool().role() == PoolRole.PRIMARY
 				&& !this.readOnly && !current.reason().readOnlyWork()) {
 			this.demotionSuspected = true;
@@ -286,10 +450,15 @@ abstract class RoutingConnection extends ReRunningConnection implements Binding 
 			try {
 				if (autoCommit) {
 					// Ends the transaction in progress (JDBC commits it).
+					boolean records = recordsCommit();
 					connection.setAutoCommit(true);
 					this.autoCommit = true;
+					this.failedInTransaction = false;
+					if (records) {
+						this.source.router().consistency().recordAfterCommit(connection);
+					}
 					transactionEnded();
-					releaseIfFreeAfterTransaction();
+					releaseIfFree();
 					return;
 				}
 				// The transaction is routed on its own; one that a kept binding cannot
@@ -346,12 +515,21 @@ abstract class RoutingConnection extends ReRunningConnection implements Binding 
 			}
 			return;
 		}
+		boolean failedBefore = this.failedInTransaction;
+		this.failedInTransaction = false;
 		try {
-			if (commit) {
+			if (!commit) {
+				connection.rollback();
+			}
+			else if (!recordsCommit()) {
 				connection.commit();
 			}
+			else if (failedBefore) {
+				connection.commit();
+				this.source.router().consistency().recordAfterCommit(connection);
+			}
 			else {
-				connection.rollback();
+				this.source.router().consistency().commitAndRecord(connection);
 			}
 		}
 		catch (SQLException ex) {
@@ -364,9 +542,19 @@ abstract class RoutingConnection extends ReRunningConnection implements Binding 
 			return;
 		}
 		if (!this.autoCommit) {
-			releaseIfFreeAfterTransaction();
+			releaseIfFree();
 			transactionEnded();
 		}
+	}
+
+	/**
+	 * Whether the commit of the current transaction records a consistency token: work on
+	 * the primary, not read-only, that ran something.
+	 */
+	private boolean recordsCommit() {
+		Route current = this.route;
+		return current != null && current.pool().role() == PoolRole.PRIMARY && !current.reason().readOnlyWork()
+				&& !this.readOnly && executedOnBinding() && this.source.router().consistency().records();
 	}
 
 	@Override
@@ -425,6 +613,7 @@ abstract class RoutingConnection extends ReRunningConnection implements Binding 
 		Route aborted = this.route;
 		this.physical = null;
 		this.route = null;
+		this.plainReadBinding = false;
 		if (connection != null && aborted != null) {
 			try {
 				connection.abort(executor);

@@ -30,6 +30,8 @@ public final class RoutingDataSource implements DataSource {
 
 	private final boolean defaultAutoCommit;
 
+	private final boolean autoCommitReadsToReplicas;
+
 	private volatile int defaultIsolation;
 
 	/**
@@ -41,13 +43,33 @@ public final class RoutingDataSource implements DataSource {
 	 * {@link #UNKNOWN_ISOLATION} to learn the server's default from the first connection
 	 */
 	public RoutingDataSource(Router router, boolean defaultAutoCommit, int defaultIsolation) {
+		this(router, defaultAutoCommit, defaultIsolation, false);
+	}
+
+	/**
+	 * Create a routing data source.
+	 * @param router decides the pool of each binding
+	 * @param defaultAutoCommit auto-commit of a new logical connection (the pools'
+	 * setting)
+	 * @param defaultIsolation the pools' configured default isolation, or
+	 * {@link #UNKNOWN_ISOLATION} to learn the server's default from the first connection
+	 * @param autoCommitReadsToReplicas whether plain reads outside transactions go to
+	 * replicas ({@code routing.auto-commit-reads: replica}, DESIGN section 4 rule 4)
+	 */
+	public RoutingDataSource(Router router, boolean defaultAutoCommit, int defaultIsolation,
+			boolean autoCommitReadsToReplicas) {
 		this.router = router;
 		this.defaultAutoCommit = defaultAutoCommit;
 		this.defaultIsolation = defaultIsolation;
+		this.autoCommitReadsToReplicas = autoCommitReadsToReplicas;
 	}
 
 	Router router() {
 		return this.router;
+	}
+
+	boolean autoCommitReadsToReplicas() {
+		return this.autoCommitReadsToReplicas;
 	}
 
 	int defaultIsolation() {

@@ -57,6 +57,24 @@ abstract class StatementTrackingConnection extends RecordingConnection {
 			SQLException ex) throws SQLException;
 
 	/**
+	 * A plain statement is about to execute SQL, which was not known when it was created:
+	 * outside a transaction, SQL that does not only read keeps the connection on the
+	 * primary, and a statement created on a replica for a read moves there first.
+	 * @param statement the statement
+	 * @param statementBinding the binding it belongs to
+	 * @param recording how to create it again, if it is re-runnable
+	 * @param sql the SQL it executes
+	 * @throws SQLException if moving the statement fails
+	 */
+	abstract void executingSql(RoutedStatement statement, int statementBinding, @Nullable StatementRecording recording,
+			String sql) throws SQLException;
+
+	/**
+	 * The application closed a statement.
+	 */
+	abstract void statementClosedByApplication();
+
+	/**
 	 * Whether a statement created now on the current binding may be re-run
 	 * ({@link ReRuns}, conditions 1 and 2 so far).
 	 * @return {@code true} if it should record the calls made on it

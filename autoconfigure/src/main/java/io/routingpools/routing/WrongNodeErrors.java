@@ -31,9 +31,11 @@ final class WrongNodeErrors {
 
 	private static String hint(Route route) {
 		return switch (route.reason()) {
-			case READ_ONLY, FALLBACK, STANDBY_UNSUPPORTED ->
+			case READ_ONLY, FALLBACK, STANDBY_UNSUPPORTED, CONSISTENCY ->
 				"; the work is marked read-only (for example @Transactional(readOnly = true))"
 						+ " but writes: remove readOnly or move the write out";
+			case AUTO_COMMIT_READ -> "; its SQL was taken for a plain read, but the statement writes: run it in a "
+					+ "transaction, or set routing-pools.routing.auto-commit-reads to primary";
 			case EXPLICIT -> "; the pool it was explicitly routed to does not accept writes";
 			case WRITE -> "";
 		};

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import io.routingpools.consistency.TestConsistency;
 import io.routingpools.pool.NamedPool;
 import io.routingpools.pool.NamedPools;
 import io.routingpools.replica.FailoverCause;
@@ -62,7 +63,8 @@ class ReRunTests {
 
 		};
 		Router router = new Router(this.pools, new RoundRobinLoadBalancer(), new FallbackPolicy(true, 0), this.suspects,
-				new ReplicaStates(this.pools, Clock.systemUTC()), events);
+				new ReplicaStates(this.pools, Clock.systemUTC()), events,
+				TestConsistency.none(new ReplicaStates(this.pools, Clock.systemUTC())));
 		this.dataSource = new RoutingDataSource(router, true, Connection.TRANSACTION_READ_COMMITTED);
 	}
 

@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 
 import com.zaxxer.hikari.HikariConfig;
+import io.routingpools.consistency.TestConsistency;
 import io.routingpools.pool.NamedPool;
 import io.routingpools.pool.NamedPools;
 import io.routingpools.pool.PoolDefinition;
@@ -270,7 +271,8 @@ class RouterTests {
 				saturatedReplica("replica-a"), StubPools.definition("admin", PoolRole.ADMIN, 1)));
 		Router router = new Router(this.pools, new RoundRobinLoadBalancer(), fallback(true, 0),
 				this.suspects = new SuspectReplicas(this.pools.size(), SUSPECT_TIME, this.clock::get),
-				new ReplicaStates(this.pools, Clock.systemUTC()), FailoverEvents.NONE);
+				new ReplicaStates(this.pools, Clock.systemUTC()), FailoverEvents.NONE,
+				TestConsistency.none(new ReplicaStates(this.pools, Clock.systemUTC())));
 		NamedPool replica = pool("replica-a");
 		this.borrowed.add(replica.borrow());
 		CompletableFuture.runAsync(() -> borrowAndClose(replica));
@@ -331,7 +333,7 @@ class RouterTests {
 		this.suspects = new SuspectReplicas(this.pools.size(), SUSPECT_TIME, this.clock::get);
 		this.states = new ReplicaStates(this.pools, Clock.systemUTC());
 		return new Router(this.pools, new RoundRobinLoadBalancer(), fallback, this.suspects, this.states,
-				FailoverEvents.NONE);
+				FailoverEvents.NONE, TestConsistency.none(this.states));
 	}
 
 	private static FallbackPolicy fallback(boolean toPrimary, int maxConcurrency) {
@@ -393,6 +395,11 @@ class RouterTests {
 		@Override
 		public boolean readOnlyIntent() {
 			return this.readOnly;
+		}
+
+		@Override
+		public boolean plainReadIntent() {
+			return false;
 		}
 
 		@Override

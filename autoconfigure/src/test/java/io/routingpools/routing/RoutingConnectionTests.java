@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import com.zaxxer.hikari.HikariConfig;
+import io.routingpools.consistency.TestConsistency;
 import io.routingpools.pool.NamedPool;
 import io.routingpools.pool.NamedPools;
 import io.routingpools.pool.PoolDefinition;
@@ -60,7 +61,8 @@ class RoutingConnectionTests {
 		this.pools = StubPools.start(2, "replica-a");
 		this.suspects = new SuspectReplicas(this.pools.size(), Duration.ofMinutes(1), System::nanoTime);
 		Router router = new Router(this.pools, new RoundRobinLoadBalancer(), new FallbackPolicy(true, 0), this.suspects,
-				new ReplicaStates(this.pools, Clock.systemUTC()), FailoverEvents.NONE);
+				new ReplicaStates(this.pools, Clock.systemUTC()), FailoverEvents.NONE,
+				TestConsistency.none(new ReplicaStates(this.pools, Clock.systemUTC())));
 		this.dataSource = new RoutingDataSource(router, true, Connection.TRANSACTION_READ_COMMITTED);
 	}
 
@@ -643,7 +645,8 @@ class RoutingConnectionTests {
 
 	private static RoutingDataSource dataSourceOver(NamedPools pools) {
 		Router router = new Router(pools, new RoundRobinLoadBalancer(), new FallbackPolicy(true, 0),
-				new SuspectReplicas(pools.size()), new ReplicaStates(pools, Clock.systemUTC()), FailoverEvents.NONE);
+				new SuspectReplicas(pools.size()), new ReplicaStates(pools, Clock.systemUTC()), FailoverEvents.NONE,
+				TestConsistency.none(new ReplicaStates(pools, Clock.systemUTC())));
 		return new RoutingDataSource(router, true, Connection.TRANSACTION_READ_COMMITTED);
 	}
 

@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
 
+import io.routingpools.consistency.TestConsistency;
 import io.routingpools.pool.NamedPools;
 import io.routingpools.replica.FailoverEvents;
 import io.routingpools.replica.ReplicaStates;
@@ -34,7 +35,7 @@ class RoutingDataSourceTests {
 		this.pools = StubPools.start(1, "replica-a");
 		Router router = new Router(this.pools, new RoundRobinLoadBalancer(), new FallbackPolicy(true, 0),
 				new SuspectReplicas(this.pools.size()), new ReplicaStates(this.pools, Clock.systemUTC()),
-				FailoverEvents.NONE);
+				FailoverEvents.NONE, TestConsistency.none(new ReplicaStates(this.pools, Clock.systemUTC())));
 		this.dataSource = new RoutingDataSource(router, true, Connection.TRANSACTION_READ_COMMITTED);
 	}
 

@@ -1,6 +1,7 @@
 package io.routingpools.benchmarks;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -11,6 +12,9 @@ import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 
+import io.routingpools.consistency.ConsistencyMode;
+import io.routingpools.consistency.ConsistencySettings;
+import io.routingpools.consistency.ReadYourWrites;
 import io.routingpools.test.stub.StubDriver;
 import io.routingpools.test.stub.StubPools;
 import io.routingpools.test.stub.StubPreparedStatement;
@@ -108,9 +112,11 @@ public class ConnectionHotPathBenchmark {
 		this.pools = NamedPools.start(definitions);
 		this.primary = this.pools.primary().dataSource();
 		this.replica = this.pools.replicas().get(0).dataSource();
+		ReplicaStates states = new ReplicaStates(this.pools, Clock.systemUTC());
 		Router router = new Router(this.pools, loadBalancer(this.balancer), new FallbackPolicy(true, 0),
-				new SuspectReplicas(this.pools.size()), new ReplicaStates(this.pools, Clock.systemUTC()),
-				FailoverEvents.NONE);
+				new SuspectReplicas(this.pools.size()), states, FailoverEvents.NONE,
+				new ReadYourWrites(new ConsistencySettings(ConsistencyMode.LSN, Duration.ofMillis(20),
+						Duration.ofSeconds(2), Duration.ofSeconds(30)), states));
 		this.routing = new RoutingDataSource(router, true, Connection.TRANSACTION_READ_COMMITTED);
 		checkRoute(this.primary, false, PRIMARY_URL);
 		checkRoute(this.routing, false, PRIMARY_URL);
