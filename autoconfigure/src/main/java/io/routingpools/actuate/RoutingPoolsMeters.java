@@ -1,5 +1,6 @@
 package io.routingpools.actuate;
 
+import java.util.List;
 import java.util.function.ToDoubleFunction;
 
 import io.micrometer.core.instrument.FunctionCounter;
@@ -12,6 +13,7 @@ import io.routingpools.pool.NamedPools;
 import io.routingpools.replica.FailoverCause;
 import io.routingpools.replica.ReplicaState;
 import io.routingpools.replica.ReplicaStates;
+import io.routingpools.routing.Route;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -25,7 +27,12 @@ import org.jspecify.annotations.Nullable;
  * others;</li>
  * <li>{@value #FAILOVERS}: a counter per pool and {@link FailoverCause} (tags
  * {@code pool}, {@code cause} = {@link FailoverCause#tagValue()});</li>
- * <li>{@value #STANDBY_CANCELLATIONS}: a counter per replica (tag {@code pool}).</li>
+ * <li>{@value #STANDBY_CANCELLATIONS}: a counter per replica (tag {@code pool});</li>
+ * <li>{@value #ROUTES}: a counter per pool and route reason a binding can take there
+ * (tags {@code pool}, {@code reason} = the reason's tag: {@code read-only},
+ * {@code write}, {@code explicit}, {@code fallback}, {@code consistency},
+ * {@code standby-unsupported}, {@code auto-commit-read}): logical connections bound
+ * there, counted by the router at each binding.</li>
  * </ul>
  * The counters read a {@link FailoverCounts}, which counts from startup whether or not a
  * registry is bound yet.
@@ -47,11 +54,16 @@ public final class RoutingPoolsMeters implements MeterBinder {
 	/** Queries canceled by a hot standby's conflict with recovery. */
 	public static final String STANDBY_CANCELLATIONS = "routingpools.standby.cancellations";
 
+	/** Bindings of logical connections, by pool and reason. */
+	public static final String ROUTES = "routingpools.routes";
+
 	private final NamedPools pools;
 
 	private final ReplicaStates states;
 
 	private final @Nullable FailoverCounts counts;
+
+	private final List<Route> routes;
 
 	/**
 	 * Meters over the given state.
@@ -59,11 +71,15 @@ public final class RoutingPoolsMeters implements MeterBinder {
 	 * @param states what the replica monitor last found
 	 * @param counts the failover counts, or {@code null} when the application counts
 	 * failover events its own way (then no counter is bound)
+	 * @param routes every route a binding can take, with its count
+	 * ({@code Router.routes()})
 	 */
-	public RoutingPoolsMeters(NamedPools pools, ReplicaStates states, @Nullable FailoverCounts counts) {
+	public RoutingPoolsMeters(NamedPools pools, ReplicaStates states, @Nullable FailoverCounts counts,
+			List<Route> routes) {
 		this.pools = pools;
 		this.states = states;
 		this.counts = counts;
+		this.routes = List.copyOf(routes);
 	}
 
 	@Override
@@ -74,6 +90,13 @@ public final class RoutingPoolsMeters implements MeterBinder {
 		FailoverCounts counts = this.counts;
 		if (counts != null) {
 			bindCounts(registry, counts);
+		}
+		for (Route route : this.routes) {
+			FunctionCounter.builder(ROUTES, route, Route::bindings)
+				.description("Logical connections bound to the pool, by the reason of the route")
+				.tag("pool", route.pool().name())
+				.tag("reason", route.reason().tag())
+				.register(registry);
 		}
 	}
 

@@ -1,11 +1,14 @@
 package io.routingpools.autoconfigure;
 
+import java.util.List;
+
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.routingpools.actuate.FailoverCounts;
 import io.routingpools.actuate.RoutingPoolsMeters;
 import io.routingpools.pool.NamedPools;
 import io.routingpools.replica.FailoverEvents;
 import io.routingpools.replica.ReplicaStates;
+import io.routingpools.routing.Router;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -34,9 +37,11 @@ public final class RoutingPoolsMetricsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	RoutingPoolsMeters routingPoolsMeters(NamedPools pools, ReplicaStates states,
-			ObjectProvider<FailoverCounts> counts) {
-		return new RoutingPoolsMeters(pools, states, counts.getIfUnique());
+	RoutingPoolsMeters routingPoolsMeters(NamedPools pools, ReplicaStates states, ObjectProvider<FailoverCounts> counts,
+			ObjectProvider<Router> router) {
+		Router routes = router.getIfUnique();
+		return new RoutingPoolsMeters(pools, states, counts.getIfUnique(),
+				(routes != null) ? routes.routes() : List.of());
 	}
 
 }

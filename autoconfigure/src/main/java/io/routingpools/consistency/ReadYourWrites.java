@@ -198,7 +198,9 @@ public final class ReadYourWrites {
 	 * {@code max-wait}. What it answers moves the replica's known position forward for
 	 * later reads.
 	 * @param replica the replica's pool
-	 * @param connection the connection borrowed from it, not yet used
+	 * @param connection the connection borrowed from it, with the work's settings
+	 * applied: in manual-commit mode, the question begins the work's transaction, whose
+	 * snapshot then follows the position if the answer is yes
 	 * @param required the position the read needs
 	 * @return whether the replica has replayed it
 	 * @throws SQLException if the replica cannot be asked
@@ -219,13 +221,6 @@ public final class ReadYourWrites {
 				}
 				LockSupport.parkNanos(Math.min(pause, left));
 				pause *= 2;
-			}
-		}
-		finally {
-			if (!connection.getAutoCommit()) {
-				// A manual-commit pool began a transaction with the check: end it, so
-				// that the read's own settings can still be applied.
-				connection.rollback();
 			}
 		}
 	}

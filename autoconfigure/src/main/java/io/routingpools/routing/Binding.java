@@ -30,6 +30,14 @@ interface Binding {
 	int transactionIsolation();
 
 	/**
+	 * The replica about to be returned is not known to have replayed the position the
+	 * work's scope needs: the connection must ask it before the work runs, and go to the
+	 * primary if it has not caught up ({@link Router#acquireForConsistency}).
+	 * @param position the WAL position, as a byte offset
+	 */
+	void mustHaveReplayed(long position);
+
+	/**
 	 * Record the route of the physical connection the router is about to return.
 	 * @param route the pool and the reason it was chosen
 	 */

@@ -218,7 +218,7 @@ public final class Router {
 			}
 			List<NamedPool> caughtUp = caughtUp(candidates, required);
 			if (caughtUp.isEmpty()) {
-				return awaitReplay(logical, candidates, required, reason);
+				return borrowToAsk(logical, candidates, required, reason);
 			}
 			candidates = caughtUp;
 		}
@@ -267,59 +267,43 @@ public final class Router {
 	}
 
 	/**
-	 * No replica is known to have replayed the scope's writes: borrow from one and ask
-	 * it, waiting up to {@code max-wait} for it to catch up; then the primary. A replica
-	 * that cannot lend a connection, or fails the question, is passed over for the next.
+	 * No replica is known to have replayed the scope's writes: borrow from one, which the
+	 * logical connection asks, once its settings are applied, waiting up to
+	 * {@code max-wait} ({@link Binding#mustHaveReplayed(long)}); if it has not caught up
+	 * by then, the read goes to the primary ({@link #acquireForConsistency}).
 	 */
-	private Connection awaitReplay(Binding logical, List<NamedPool> candidates, long required, RouteReason reason)
+	private Connection borrowToAsk(Binding logical, List<NamedPool> candidates, long required, RouteReason reason)
 			throws SQLException {
 		SQLException failures = null;
 		while (!candidates.isEmpty()) {
 			NamedPool replica = choose(candidates);
-			Connection connection;
 			try {
-				connection = replica.borrow();
-			}
-			catch (SQLException ex) {
-				failures = unableToLend(replica, ex, failures);
-				candidates = without(candidates, replica);
-				continue;
-			}
-			boolean replayed;
-			try {
-				replayed = this.consistency.awaitReplay(replica, connection, required);
-			}
-			catch (SQLException ex) {
-				giveBack(replica, connection, ex);
-				failures = unableToLend(replica, ex, failures);
-				candidates = without(candidates, replica);
-				continue;
-			}
-			if (replayed) {
-				bound(logical, route(replica, reason));
+				Connection connection = acquire(logical, replica, reason);
+				logical.mustHaveReplayed(required);
 				return connection;
 			}
-			giveBack(replica, connection, null);
-			return fallBack(logical, null, RouteReason.CONSISTENCY);
+			catch (SQLException ex) {
+				failures = unableToLend(replica, ex, failures);
+				candidates = without(candidates, replica);
+			}
 		}
 		return fallBack(logical, failures, RouteReason.FALLBACK);
 	}
 
-	private static void giveBack(NamedPool replica, Connection connection, @Nullable SQLException failure) {
-		try {
-			if (failure != null && LostConnections.isLost(failure)) {
-				replica.dataSource().evictConnection(connection);
-			}
-			else {
-				connection.close();
-			}
+	/**
+	 * The replica a read asked had not replayed its scope's writes within
+	 * {@code max-wait}, or could not be asked: the read goes to the primary.
+	 * @param logical the connection being bound; receives the route
+	 * @param failure why the replica could not be asked, or {@code null} if it was behind
+	 * @return a physical connection from the primary pool
+	 * @throws SQLException as {@link #acquire(Binding, String)} does when fallback is not
+	 * allowed or the primary cannot lend a connection
+	 */
+	Connection acquireForConsistency(Binding logical, @Nullable SQLException failure) throws SQLException {
+		if (failure != null && LostConnections.isLost(failure)) {
+			return fallBack(logical, failure, RouteReason.FALLBACK);
 		}
-		catch (SQLException ex) {
-			logger.debug("Could not return a connection to pool '" + replica.name() + "'", ex);
-		}
-		finally {
-			replica.returned(connection);
-		}
+		return fallBack(logical, null, RouteReason.CONSISTENCY);
 	}
 
 	/**

@@ -72,6 +72,10 @@ abstract class RoutingConnection extends ReRunningConnection implements Binding 
 	// with the query for the token.
 	private boolean failedInTransaction;
 
+	// Set by the router while binding: the replica bound must be asked whether it has
+	// replayed this WAL position (0: no need).
+	private long requiredReplay;
+
 	RoutingConnection(RoutingDataSource source, boolean autoCommit) {
 		super(source, autoCommit);
 	}
@@ -84,6 +88,11 @@ abstract class RoutingConnection extends ReRunningConnection implements Binding 
 	@Override
 	public boolean plainReadIntent() {
 		return this.bindingPlainRead;
+	}
+
+	@Override
+	public void mustHaveReplayed(long position) {
+		this.requiredReplay = position;
 	}
 
 	@Override
@@ -304,6 +313,7 @@ abstract class RoutingConnection extends ReRunningConnection implements Binding 
 	private Connection bind(@Nullable String explicit) throws SQLException {
 		checkOpen();
 		Router router = this.source.router();
+		this.requiredReplay = 0;
 		Connection connection = router.acquire(this, explicit);
 		Route bound = Objects.requireNonNull(this.route);
 		if (replay(connection, bound)
@@ -312,12 +322,42 @@ abstract class RoutingConnection extends ReRunningConnection implements Binding 
 			// The pools' default isolation was only just learned, from this connection,
 			// and a standby cannot run it: route again knowing it.
 			giveBack(connection, bound);
+			this.requiredReplay = 0;
 			connection = router.acquire(this, explicit);
-			replay(connection, Objects.requireNonNull(this.route));
+			bound = Objects.requireNonNull(this.route);
+			replay(connection, bound);
+		}
+		if (this.requiredReplay != 0) {
+			connection = caughtUpOrPrimary(connection, bound);
 		}
 		this.physical = connection;
 		bindingStarted();
 		return connection;
+	}
+
+	/**
+	 * The replica just bound is not known to have replayed what the work's scope wrote:
+	 * ask it, with the work's settings applied, waiting up to {@code max-wait}; if it has
+	 * not caught up, or cannot be asked, the work binds to the primary instead.
+	 */
+	private Connection caughtUpOrPrimary(Connection connection, Route bound) throws SQLException {
+		long required = this.requiredReplay;
+		this.requiredReplay = 0;
+		Router router = this.source.router();
+		SQLException failure = null;
+		try {
+			if (router.consistency().awaitReplay(bound.pool(), connection, required)) {
+				return connection;
+			}
+		}
+		catch (SQLException ex) {
+			failure = ex;
+			router.failed(bound, ex);
+		}
+		giveBack(connection, bound);
+		Connection primary = router.acquireForConsistency(this, failure);
+		replay(primary, Objects.requireNonNull(this.route));
+		return primary;
 	}
 
 	private boolean replay(Connection connection, Route bound) throws SQLException {

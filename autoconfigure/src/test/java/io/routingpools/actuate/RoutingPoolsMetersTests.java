@@ -2,6 +2,7 @@ package io.routingpools.actuate;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 import io.micrometer.core.instrument.Meter;
@@ -134,7 +135,7 @@ class RoutingPoolsMetersTests {
 
 	@Test
 	void bindsNoCounterWithoutFailoverCounts() {
-		new RoutingPoolsMeters(this.pools, this.states, null).bindTo(this.registry);
+		new RoutingPoolsMeters(this.pools, this.states, null, List.of()).bindTo(this.registry);
 		assertThat(this.registry.getMeters()).map(Meter::getId)
 			.map(Meter.Id::getName)
 			.doesNotContain(RoutingPoolsMeters.FAILOVERS, RoutingPoolsMeters.STANDBY_CANCELLATIONS)
@@ -142,7 +143,7 @@ class RoutingPoolsMetersTests {
 	}
 
 	private void bind() {
-		new RoutingPoolsMeters(this.pools, this.states, this.counts).bindTo(this.registry);
+		new RoutingPoolsMeters(this.pools, this.states, this.counts, List.of()).bindTo(this.registry);
 	}
 
 	private double lagBytes(String pool) {

@@ -14,7 +14,10 @@ import io.routingpools.replica.FailoverEvents;
 import io.routingpools.replica.ReplicaState;
 import io.routingpools.replica.ReplicaStates;
 import io.routingpools.replica.TestReplicaStates;
+import io.routingpools.routing.Route;
+import io.routingpools.routing.RouteReason;
 import io.routingpools.routing.Router;
+import io.routingpools.routing.TestRoutes;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -60,6 +63,30 @@ class RoutingPoolsMetricsAutoConfigurationTests {
 			assertThat(registry.find(RoutingPoolsMeters.STANDBY_CANCELLATIONS).functionCounters())
 				.map((counter) -> counter.getId().getTag("pool"))
 				.containsExactly("replica-a");
+		});
+	}
+
+	@Test
+	void routesCounterCountsBindingsByPoolAndReason() {
+		this.runner.run((context) -> {
+			MeterRegistry registry = context.getBean(MeterRegistry.class);
+			assertThat(registry.find(RoutingPoolsMeters.ROUTES).tag("pool", "replica-a").functionCounters())
+				.map((counter) -> counter.getId().getTag("reason"))
+				.containsExactlyInAnyOrder("read-only", "auto-commit-read", "explicit");
+			assertThat(registry.find(RoutingPoolsMeters.ROUTES).tag("pool", "primary").functionCounters())
+				.map((counter) -> counter.getId().getTag("reason"))
+				.containsExactlyInAnyOrder("write", "explicit", "fallback", "consistency", "standby-unsupported");
+			Route write = context.getBean(Router.class)
+				.routes()
+				.stream()
+				.filter((route) -> route.reason() == RouteReason.WRITE)
+				.findFirst()
+				.orElseThrow();
+			TestRoutes.bound(write);
+			assertThat(registry.get(RoutingPoolsMeters.ROUTES)
+				.tags("pool", "primary", "reason", "write")
+				.functionCounter()
+				.count()).isEqualTo(1.0);
 		});
 	}
 

@@ -58,7 +58,8 @@ class ReadYourWritesOnClusterTests {
 		cluster = shared;
 		runner = ClusterApplications
 			.jdbc(cluster, "routing-pools.health.check-interval=100ms", "routing-pools.health.max-replication-lag=1h",
-					"routing-pools.health.max-replication-lag-bytes=1GB", "routing-pools.defaults.maximum-pool-size=6")
+					"routing-pools.health.max-replication-lag-bytes=1GB", "routing-pools.consistency.token-max-age=2h",
+					"routing-pools.defaults.maximum-pool-size=6")
 			.withInitializer((context) -> execute(cluster.primary(),
 					"create table if not exists consistency_writes (id bigint primary key, thread int)"));
 	}
@@ -208,7 +209,8 @@ class ReadYourWritesOnClusterTests {
 			long position = states.primaryPosition();
 			assertThat(rules.accept(new ConsistencyToken(cluster, timeline, position, now).serialize())).isNotNull();
 			assertThat(rules.accept(new ConsistencyToken(cluster + 1, timeline, position, now).serialize())).isNull();
-			assertThat(rules.accept(new ConsistencyToken(cluster, timeline, position, now - 31_000).serialize()))
+			assertThat(
+					rules.accept(new ConsistencyToken(cluster, timeline, position, now - 3 * 3_600_000L).serialize()))
 				.isNull();
 			assertThat(rules.accept(new ConsistencyToken(cluster, timeline, position, now + 60_000).serialize()))
 				.isNull();

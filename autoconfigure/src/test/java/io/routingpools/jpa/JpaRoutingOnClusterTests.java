@@ -1,7 +1,9 @@
 package io.routingpools.jpa;
 
 import java.util.List;
+import java.util.concurrent.Callable;
 
+import io.routingpools.consistency.ConsistencyScope;
 import io.routingpools.embedded.EmbeddedClusterExtension;
 import io.routingpools.embedded.EmbeddedPostgresCluster;
 import io.routingpools.embedded.PostgresNode;
@@ -52,20 +54,23 @@ class JpaRoutingOnClusterTests {
 	}
 
 	@Test
-	void findByIdReadsFromAReplica() {
+	void findByIdReadsFromAReplica() throws Exception {
 		long id = this.notes.save(new Note("before pause")).getId();
 		EmbeddedClusterExtension.sharedCluster().awaitReplication();
 		pauseReplicas();
 		long unseen = this.notes.save(new Note("after pause")).getId();
-		assertThat(this.notes.findById(id)).as("rows replayed before the pause are served").isPresent();
-		assertThat(this.notes.findById(unseen)).as("a replica does not have the row yet").isEmpty();
+		// Another client (a scope without this one's token) reads from a replica.
+		assertThat(elsewhere(() -> this.notes.findById(id))).as("rows replayed before the pause are served")
+			.isPresent();
+		assertThat(elsewhere(() -> this.notes.findById(unseen))).as("a replica does not have the row yet").isEmpty();
+		assertThat(this.notes.findById(unseen)).as("the client that wrote it reads its write").isPresent();
 	}
 
 	@Test
-	void findAllReadsFromAReplica() {
+	void findAllReadsFromAReplica() throws Exception {
 		pauseReplicas();
 		Note saved = this.notes.save(new Note("only on the primary"));
-		List<Long> ids = this.notes.findAll().stream().map(Note::getId).toList();
+		List<Long> ids = elsewhere(() -> this.notes.findAll().stream().map(Note::getId).toList());
 		assertThat(ids).doesNotContain(saved.getId());
 	}
 
@@ -79,7 +84,7 @@ class JpaRoutingOnClusterTests {
 	}
 
 	@Test
-	void withOpenEntityManagerInViewEachTransactionOfTheRequestIsRoutedOnItsOwn() {
+	void withOpenEntityManagerInViewEachTransactionOfTheRequestIsRoutedOnItsOwn() throws Exception {
 		EntityManager entityManager = this.entityManagerFactory.createEntityManager();
 		TransactionSynchronizationManager.bindResource(this.entityManagerFactory,
 				new EntityManagerHolder(entityManager));
@@ -87,10 +92,14 @@ class JpaRoutingOnClusterTests {
 			Note before = this.notes.save(new Note("request: first write"));
 			EmbeddedClusterExtension.sharedCluster().awaitReplication();
 			pauseReplicas();
+			List<Long> beforeWrite = this.notes.findAll().stream().map(Note::getId).toList();
+			assertThat(beforeWrite).as("the read-only transaction of the request ran on a replica")
+				.contains(before.getId());
 			Note during = this.notes.save(new Note("request: second write"));
-			List<Long> read = this.notes.findAll().stream().map(Note::getId).toList();
-			assertThat(read).as("the read-only transaction of the same request ran on a replica")
-				.contains(before.getId())
+			List<Long> afterWrite = this.notes.findAll().stream().map(Note::getId).toList();
+			assertThat(afterWrite).as("a read after the request's write sees it").contains(during.getId());
+			assertThat(elsewhere(() -> this.notes.findAll().stream().map(Note::getId).toList()))
+				.as("replicas have not replayed it: another client's read on a replica misses it")
 				.doesNotContain(during.getId());
 			Note after = this.notes.save(new Note("request: write after read"));
 			assertThat(after.getId()).as("the next write transaction went back to the primary").isNotNull();
@@ -99,6 +108,12 @@ class JpaRoutingOnClusterTests {
 			TransactionSynchronizationManager.unbindResource(this.entityManagerFactory);
 			entityManager.close();
 		}
+	}
+
+	// A read in a scope of its own, as another client's would be: it does not follow this
+	// test's writes.
+	private static <T> T elsewhere(Callable<T> read) throws Exception {
+		return ConsistencyScope.call(null, read);
 	}
 
 	private static void pauseReplicas() {
