@@ -88,10 +88,11 @@ public final class RoutingPoolsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	ReadYourWrites routingPoolsReadYourWrites(RoutingPoolsProperties properties, ReplicaStates states) {
+	ReadYourWrites routingPoolsReadYourWrites(RoutingPoolsProperties properties, ReplicaStates states,
+			NamedPools pools) {
 		RoutingPoolsProperties.Consistency consistency = properties.getConsistency();
 		return new ReadYourWrites(new ConsistencySettings(consistency.getMode(), consistency.getMaxWait(),
-				consistency.getWindow(), consistency.getTokenMaxAge()), states);
+				consistency.getWindow(), consistency.getTokenMaxAge()), states, pools.primary());
 	}
 
 	@Bean

@@ -27,8 +27,9 @@ import org.jspecify.annotations.Nullable;
  * a WAL position the monitor's latest sample of the primary has not reached although the
  * sample was taken well after the token was issued
  * ({@link #CLOCK_SKEW_ALLOWANCE_MILLIS}), which a forged token, or one issued by a
- * primary before a failover, shows. So no token can keep a client's reads on the primary
- * for long.
+ * primary before a failover, shows. A token from outside that claims a position beyond
+ * every one known here is checked against the primary at once ({@link #accept(String)}).
+ * So no token can keep a client's reads on the primary for long.
  */
 public final class ReadYourWrites {
 
@@ -74,22 +75,31 @@ public final class ReadYourWrites {
 
 	private final long maxWaitNanos;
 
-	// The highest position this instance recorded: a token up to it is not beyond the
-	// primary, whatever the monitor's sample says.
-	private final AtomicLong highestRecorded = new AtomicLong();
+	private final @Nullable NamedPool primary;
+
+	// The highest position this instance knows the primary reached, besides the monitor's
+	// sample: positions it recorded, and positions it asked the primary for. A token up
+	// to
+	// it is not beyond the primary.
+	private final AtomicLong knownPrimaryPosition = new AtomicLong();
 
 	/**
 	 * Create the rules.
 	 * @param settings {@code routing-pools.consistency.*}
 	 * @param states replica positions and the primary's identity and position
+	 * @param primary the primary pool, asked for its current position when a token from
+	 * outside claims a position beyond every one known here; {@code null} to judge such a
+	 * token by the monitor's samples only
 	 */
-	public ReadYourWrites(ConsistencySettings settings, ReplicaStates states) {
-		this(settings, states, System::currentTimeMillis);
+	public ReadYourWrites(ConsistencySettings settings, ReplicaStates states, @Nullable NamedPool primary) {
+		this(settings, states, primary, System::currentTimeMillis);
 	}
 
-	ReadYourWrites(ConsistencySettings settings, ReplicaStates states, LongSupplier clockMillis) {
+	ReadYourWrites(ConsistencySettings settings, ReplicaStates states, @Nullable NamedPool primary,
+			LongSupplier clockMillis) {
 		this.settings = settings;
 		this.states = states;
+		this.primary = primary;
 		this.clockMillis = clockMillis;
 		this.windowMillis = settings.window().toMillis();
 		this.tokenMaxAgeMillis = settings.tokenMaxAge().toMillis();
@@ -136,7 +146,11 @@ public final class ReadYourWrites {
 	}
 
 	/**
-	 * Read a token that arrived from outside (a cookie, a header), if it still applies.
+	 * Read a token that arrived from outside (a cookie, a header), if it still applies. A
+	 * token whose position is beyond every position known here is checked against the
+	 * primary's current position ({@code pg_current_wal_insert_lsn()}, one round trip on
+	 * a connection of the primary pool), so that a forged token is ignored at once; a
+	 * genuine one is that fresh only just after a write on another instance.
 	 * @param text the token's text form, or {@code null}
 	 * @return the token, or {@code null} when there is none, it is malformed, or it is
 	 * ignored by the rules above
@@ -154,6 +168,9 @@ public final class ReadYourWrites {
 			return null;
 		}
 		String rejection = rejection(token, this.clockMillis.getAsLong());
+		if (rejection == null && token.hasPosition() && token.lsn() > knownPrimaryPosition()) {
+			rejection = beyondCurrentPrimary(token);
+		}
 		if (rejection != null) {
 			if (logger.isDebugEnabled()) {
 				logger.debug("Ignoring consistency token " + token + ": " + rejection);
@@ -180,16 +197,51 @@ public final class ReadYourWrites {
 			return "issued by another cluster (system identifier " + Long.toUnsignedString(token.systemIdentifier())
 					+ ", this one is " + Long.toUnsignedString(identity.systemIdentifier()) + ")";
 		}
-		if (token.hasPosition() && token.lsn() > this.highestRecorded.get()) {
-			long sampled = this.states.primaryPosition();
+		if (token.hasPosition() && token.lsn() > knownPrimaryPosition()) {
 			long sampledAt = this.states.primarySampledAtMillis();
-			if (sampledAt != 0 && token.lsn() > sampled
-					&& token.issuedAtMillis() < sampledAt - CLOCK_SKEW_ALLOWANCE_MILLIS) {
+			if (sampledAt != 0 && token.issuedAtMillis() < sampledAt - CLOCK_SKEW_ALLOWANCE_MILLIS) {
 				return "its WAL position " + WalPositions.format(token.lsn()) + " is beyond the primary's ("
-						+ WalPositions.format(sampled) + ")";
+						+ WalPositions.format(this.states.primaryPosition()) + ")";
 			}
 		}
 		return null;
+	}
+
+	private long knownPrimaryPosition() {
+		return Math.max(this.knownPrimaryPosition.get(), this.states.primaryPosition());
+	}
+
+	/**
+	 * Ask the primary whether a token's position is beyond its current one.
+	 * @return the reason to ignore the token, or {@code null} when it is not beyond, or
+	 * the primary cannot be asked
+	 */
+	private @Nullable String beyondCurrentPrimary(ConsistencyToken token) {
+		NamedPool pool = this.primary;
+		if (pool == null) {
+			return null;
+		}
+		Long current = null;
+		try {
+			Connection connection = pool.borrow();
+			try (Statement statement = connection.createStatement();
+					ResultSet row = statement.executeQuery(INSERT_POSITION)) {
+				current = position(row);
+			}
+			finally {
+				connection.close();
+				pool.returned(connection);
+			}
+		}
+		catch (SQLException ex) {
+			logger.debug("Could not ask pool '" + pool.name() + "' for the primary's WAL position", ex);
+		}
+		if (current == null) {
+			return null;
+		}
+		this.knownPrimaryPosition.accumulateAndGet(current, Math::max);
+		return (token.lsn() > current) ? "its WAL position " + WalPositions.format(token.lsn())
+				+ " is beyond the primary's current one (" + WalPositions.format(current) + ")" : null;
 	}
 
 	/**
@@ -335,7 +387,7 @@ public final class ReadYourWrites {
 			}
 		}
 		long position = identity.replayablePosition(insertPosition);
-		this.highestRecorded.accumulateAndGet(position, Math::max);
+		this.knownPrimaryPosition.accumulateAndGet(position, Math::max);
 		ConsistencyScope.currentOrNew()
 			.record(new ConsistencyToken(identity.systemIdentifier(), identity.timeline(), position,
 					this.clockMillis.getAsLong()));

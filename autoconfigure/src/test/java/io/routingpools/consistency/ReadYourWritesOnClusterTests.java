@@ -224,6 +224,31 @@ class ReadYourWritesOnClusterTests {
 	}
 
 	@Test
+	void aFreshTokenBeyondThePrimaryIsIgnoredAtOnce() {
+		runner.run((context) -> {
+			awaitReplicasUp(context);
+			ReplicaStates states = context.getBean(ReplicaStates.class);
+			await().atMost(PATIENCE).until(() -> states.identity() != null);
+			ConsistencyToken forged = new ConsistencyToken(states.identity().systemIdentifier(),
+					states.identity().timeline(), states.primaryPosition() + (1L << 40), System.currentTimeMillis());
+			assertThat(context.getBean(ReadYourWrites.class).accept(forged.serialize())).isNull();
+		});
+	}
+
+	@Test
+	void aFreshTokenFromAnotherInstanceIsAccepted() {
+		runner.run((writer) -> runner.run((reader) -> {
+			awaitReplicasUp(writer);
+			awaitReplicasUp(reader);
+			JdbcTemplate jdbc = writer.getBean(JdbcTemplate.class);
+			new TransactionTemplate(writer.getBean(PlatformTransactionManager.class)).executeWithoutResult(
+					(status) -> jdbc.update("insert into consistency_writes values (-6, -6) on conflict do nothing"));
+			ConsistencyToken token = ConsistencyToken.current();
+			assertThat(reader.getBean(ReadYourWrites.class).accept(token.serialize())).isEqualTo(token);
+		}));
+	}
+
+	@Test
 	void aForgedTokenBeyondThePrimaryDoesNotKeepReadsOffReplicas() {
 		runner.run((context) -> {
 			awaitReplicasUp(context);

@@ -18,7 +18,7 @@ public final class TestConsistency {
 	 * @return the rules
 	 */
 	public static ReadYourWrites none(ReplicaStates states) {
-		return new ReadYourWrites(settings(ConsistencyMode.NONE), states);
+		return new ReadYourWrites(settings(ConsistencyMode.NONE), states, null);
 	}
 
 	/**
@@ -27,7 +27,7 @@ public final class TestConsistency {
 	 * @return the rules
 	 */
 	public static ReadYourWrites lsn(ReplicaStates states) {
-		return new ReadYourWrites(settings(ConsistencyMode.LSN), states);
+		return new ReadYourWrites(settings(ConsistencyMode.LSN), states, null);
 	}
 
 	private static ConsistencySettings settings(ConsistencyMode mode) {

@@ -116,7 +116,7 @@ public class ConnectionHotPathBenchmark {
 		Router router = new Router(this.pools, loadBalancer(this.balancer), new FallbackPolicy(true, 0),
 				new SuspectReplicas(this.pools.size()), states, FailoverEvents.NONE,
 				new ReadYourWrites(new ConsistencySettings(ConsistencyMode.LSN, Duration.ofMillis(20),
-						Duration.ofSeconds(2), Duration.ofSeconds(30)), states));
+						Duration.ofSeconds(2), Duration.ofSeconds(30)), states, null));
 		this.routing = new RoutingDataSource(router, true, Connection.TRANSACTION_READ_COMMITTED);
 		checkRoute(this.primary, false, PRIMARY_URL);
 		checkRoute(this.routing, false, PRIMARY_URL);
