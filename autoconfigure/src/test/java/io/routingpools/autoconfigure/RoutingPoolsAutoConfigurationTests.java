@@ -1,9 +1,16 @@
 package io.routingpools.autoconfigure;
 
+import java.time.Duration;
+
 import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.routingpools.consistency.ConsistencyMode;
+import io.routingpools.consistency.ConsistencySettings;
+import io.routingpools.consistency.ReadYourWrites;
 import io.routingpools.pool.NamedPools;
+import io.routingpools.replica.ReplicaStates;
+import io.routingpools.routing.Router;
 import io.routingpools.routing.RoutingDataSource;
 import org.junit.jupiter.api.Test;
 
@@ -53,6 +60,25 @@ class RoutingPoolsAutoConfigurationTests {
 				.isInstanceOf(RoutingDataSource.class);
 			assertThat(context.getBean(JdbcTemplate.class).getDataSource()).isInstanceOf(RoutingDataSource.class);
 		});
+	}
+
+	@Test
+	void consistencySettingsReachTheReadYourWritesRules() {
+		this.runner
+			.withPropertyValues("routing-pools.consistency.mode=window", "routing-pools.consistency.max-wait=5ms",
+					"routing-pools.consistency.window=3s", "routing-pools.consistency.token-max-age=1m")
+			.run((context) -> assertThat(context.getBean(ReadYourWrites.class).settings())
+				.isEqualTo(new ConsistencySettings(ConsistencyMode.WINDOW, Duration.ofMillis(5), Duration.ofSeconds(3),
+						Duration.ofMinutes(1))));
+	}
+
+	@Test
+	void readYourWritesRulesCanBeReplaced() {
+		this.runner.withUserConfiguration(OwnReadYourWrites.class)
+			.run((context) -> assertThat(context.getBean(Router.class).consistency())
+				.isSameAs(context.getBean("ownReadYourWrites"))
+				.extracting((rules) -> rules.settings().mode())
+				.isEqualTo(ConsistencyMode.NONE));
 	}
 
 	@Test
@@ -240,6 +266,17 @@ class RoutingPoolsAutoConfigurationTests {
 		@Bean
 		DataSource myDataSource() {
 			return new SimpleDriverDataSource();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class OwnReadYourWrites {
+
+		@Bean
+		ReadYourWrites ownReadYourWrites(ReplicaStates states) {
+			return new ReadYourWrites(new ConsistencySettings(ConsistencyMode.NONE, Duration.ZERO,
+					Duration.ofSeconds(1), Duration.ofSeconds(30)), states, null);
 		}
 
 	}
