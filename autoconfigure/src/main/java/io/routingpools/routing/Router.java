@@ -278,7 +278,9 @@ public final class Router {
 		while (!candidates.isEmpty()) {
 			NamedPool replica = choose(candidates);
 			try {
-				Connection connection = acquire(logical, replica, reason);
+				Connection connection = replica.borrow();
+				// Counted once the replica is known to have replayed the position.
+				logical.routed(route(replica, reason));
 				logical.mustHaveReplayed(required);
 				return connection;
 			}

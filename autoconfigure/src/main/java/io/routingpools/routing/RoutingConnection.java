@@ -347,6 +347,7 @@ abstract class RoutingConnection extends ReRunningConnection implements Binding 
 		SQLException failure = null;
 		try {
 			if (router.consistency().awaitReplay(bound.pool(), connection, required)) {
+				bound.bound();
 				return connection;
 			}
 		}
@@ -491,6 +492,7 @@ abstract class RoutingConnection extends ReRunningConnection implements Binding 
 				if (autoCommit) {
 					// Ends the transaction in progress (JDBC commits it).
 					boolean records = recordsCommit();
+					transactionWorkEnded();
 					connection.setAutoCommit(true);
 					this.autoCommit = true;
 					this.failedInTransaction = false;
@@ -556,12 +558,14 @@ abstract class RoutingConnection extends ReRunningConnection implements Binding 
 			return;
 		}
 		boolean failedBefore = this.failedInTransaction;
+		boolean records = commit && recordsCommit();
 		this.failedInTransaction = false;
+		transactionWorkEnded();
 		try {
 			if (!commit) {
 				connection.rollback();
 			}
-			else if (!recordsCommit()) {
+			else if (!records) {
 				connection.commit();
 			}
 			else if (failedBefore) {
@@ -594,7 +598,7 @@ abstract class RoutingConnection extends ReRunningConnection implements Binding 
 	private boolean recordsCommit() {
 		Route current = this.route;
 		return current != null && current.pool().role() == PoolRole.PRIMARY && !current.reason().readOnlyWork()
-				&& !this.readOnly && executedOnBinding() && this.source.router().consistency().records();
+				&& !this.readOnly && executedInTransaction() && this.source.router().consistency().records();
 	}
 
 	@Override

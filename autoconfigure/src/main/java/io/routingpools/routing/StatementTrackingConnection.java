@@ -30,6 +30,9 @@ abstract class StatementTrackingConnection extends RecordingConnection {
 	// Whether a statement has executed on the current binding.
 	private boolean executed;
 
+	// Whether a statement has executed since the last commit or rollback.
+	private boolean executedInTransaction;
+
 	StatementTrackingConnection(RoutingDataSource source, boolean autoCommit) {
 		super(source, autoCommit);
 	}
@@ -92,6 +95,7 @@ abstract class StatementTrackingConnection extends RecordingConnection {
 	final void bindingStarted() {
 		this.binding++;
 		this.executed = false;
+		this.executedInTransaction = false;
 	}
 
 	/**
@@ -101,7 +105,23 @@ abstract class StatementTrackingConnection extends RecordingConnection {
 	final boolean executing() {
 		boolean first = !this.executed;
 		this.executed = true;
+		this.executedInTransaction = true;
 		return first;
+	}
+
+	/**
+	 * Whether a statement executed since the transaction ended last.
+	 * @return {@code true} if the current transaction ran something
+	 */
+	final boolean executedInTransaction() {
+		return this.executedInTransaction;
+	}
+
+	/**
+	 * A transaction ended (commit, rollback, auto-commit switched on).
+	 */
+	final void transactionWorkEnded() {
+		this.executedInTransaction = false;
 	}
 
 	/**
