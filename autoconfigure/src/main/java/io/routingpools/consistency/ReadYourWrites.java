@@ -379,6 +379,11 @@ public final class ReadYourWrites {
 			try {
 				identity = ClusterIdentity.read(primary);
 				this.states.identify(identity);
+				if (!primary.getAutoCommit()) {
+					// The query began a transaction: end it, so that the next one starts
+					// clean.
+					primary.rollback();
+				}
 			}
 			catch (SQLException ex) {
 				recordTimeOnly("reading the cluster's identity failed: " + ex.getMessage() + " (SQLSTATE "
