@@ -1,9 +1,9 @@
 package io.routingpools.consistency;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -224,8 +224,8 @@ public final class ReadYourWrites {
 		Long current = null;
 		try {
 			Connection connection = pool.borrow();
-			try (Statement statement = connection.createStatement();
-					ResultSet row = statement.executeQuery(INSERT_POSITION)) {
+			try (PreparedStatement statement = connection.prepareStatement(INSERT_POSITION);
+					ResultSet row = statement.executeQuery()) {
 				current = position(row);
 			}
 			finally {
@@ -260,7 +260,7 @@ public final class ReadYourWrites {
 	public boolean awaitReplay(NamedPool replica, Connection connection, long required) throws SQLException {
 		long deadline = System.nanoTime() + this.maxWaitNanos;
 		long pause = FIRST_POLL_NANOS;
-		try (Statement statement = connection.createStatement()) {
+		try (PreparedStatement statement = connection.prepareStatement(REPLAY_POSITION)) {
 			while (true) {
 				long replayed = replayPosition(statement);
 				this.states.replayedAtLeast(replica, replayed);
@@ -277,8 +277,8 @@ public final class ReadYourWrites {
 		}
 	}
 
-	private static long replayPosition(Statement statement) throws SQLException {
-		try (ResultSet row = statement.executeQuery(REPLAY_POSITION)) {
+	private static long replayPosition(PreparedStatement statement) throws SQLException {
+		try (ResultSet row = statement.executeQuery()) {
 			String lsn = row.next() ? row.getString(1) : null;
 			// A node not in recovery answers NULL: it follows nothing.
 			return (lsn != null) ? WalPositions.parse(lsn) : 0;
@@ -297,9 +297,13 @@ public final class ReadYourWrites {
 	public void commitAndRecord(Connection primary) throws SQLException {
 		boolean wrote;
 		Long position = null;
-		try (Statement statement = primary.createStatement()) {
-			boolean resultSet = statement
-				.execute(recordsTimeOnly() ? WROTE_THEN_COMMIT : WROTE_THEN_COMMIT_THEN_POSITION);
+		// Prepared, so that a driver that keeps prepared statements on the server
+		// (pgjdbc,
+		// after prepareThreshold uses on a connection) does not parse and plan the three
+		// statements at every commit.
+		try (PreparedStatement statement = primary
+			.prepareStatement(recordsTimeOnly() ? WROTE_THEN_COMMIT : WROTE_THEN_COMMIT_THEN_POSITION)) {
+			boolean resultSet = statement.execute();
 			wrote = resultSet && wrote(statement.getResultSet());
 			if (wrote && !recordsTimeOnly()) {
 				resultSet = statement.getMoreResults();
@@ -336,8 +340,8 @@ public final class ReadYourWrites {
 			return;
 		}
 		try {
-			try (Statement statement = primary.createStatement();
-					ResultSet row = statement.executeQuery(INSERT_POSITION)) {
+			try (PreparedStatement statement = primary.prepareStatement(INSERT_POSITION);
+					ResultSet row = statement.executeQuery()) {
 				Long position = position(row);
 				if (position != null) {
 					record(primary, position);
