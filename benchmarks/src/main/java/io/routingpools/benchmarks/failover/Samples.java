@@ -2,26 +2,39 @@ package io.routingpools.benchmarks.failover;
 
 import java.util.Arrays;
 
-/** Measured values, for percentiles. Not thread-safe. */
-final class Samples {
+/**
+ * Measured values, for percentiles. Not thread-safe: threads that measure keep one each
+ * and {@link #addAll(Samples) merge} them. Shared by the consistency harness.
+ */
+public final class Samples {
 
 	private long[] values = new long[64];
 
 	private int size;
 
-	void add(long value) {
+	public void add(long value) {
 		if (this.size == this.values.length) {
 			this.values = Arrays.copyOf(this.values, this.size * 2);
 		}
 		this.values[this.size++] = value;
 	}
 
-	int size() {
+	/**
+	 * Add every value of other samples.
+	 * @param other the samples to add
+	 */
+	public void addAll(Samples other) {
+		for (int i = 0; i < other.size; i++) {
+			add(other.values[i]);
+		}
+	}
+
+	public int size() {
 		return this.size;
 	}
 
 	/** Nearest-rank percentile; 0 without samples. */
-	long percentile(int percent) {
+	public long percentile(int percent) {
 		if (this.size == 0) {
 			return 0;
 		}
@@ -31,7 +44,7 @@ final class Samples {
 		return sorted[Math.max(0, rank - 1)];
 	}
 
-	long max() {
+	public long max() {
 		return percentile(100);
 	}
 
