@@ -386,7 +386,10 @@ public class RoutingPoolsProperties {
 		/** The {@code X-Routing-Consistency} request and response header. */
 		HEADER,
 
-		/** Not at all: each request is a scope of its own. */
+		/**
+		 * Not at all: no filter, and a request's reads follow the writes made earlier on
+		 * its thread.
+		 */
 		NONE
 
 	}
