@@ -34,6 +34,9 @@ class SharedClusterTest {
 	@BeforeEach
 	void createTable() throws SQLException {
 		execute(cluster.primary(), "CREATE TABLE items (id int PRIMARY KEY)");
+		// Every replica has the table before a test pauses one: a test counts its rows
+		// there.
+		cluster.awaitReplication();
 	}
 
 	@AfterEach
