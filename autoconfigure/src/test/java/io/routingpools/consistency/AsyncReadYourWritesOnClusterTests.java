@@ -103,8 +103,8 @@ class AsyncReadYourWritesOnClusterTests {
 		@Async
 		@Transactional(readOnly = true)
 		public CompletableFuture<Long> count(long id) {
-			return CompletableFuture
-				.completedFuture(this.jdbc.queryForObject("select count(*) from async_writes where id = ?", Long.class, id));
+			return CompletableFuture.completedFuture(
+					this.jdbc.queryForObject("select count(*) from async_writes where id = ?", Long.class, id));
 		}
 
 	}

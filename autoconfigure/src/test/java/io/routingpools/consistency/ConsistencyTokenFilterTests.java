@@ -403,7 +403,7 @@ class ConsistencyTokenFilterTests {
 		states.identify(new ClusterIdentity(SYSTEM_IDENTIFIER, 1, 16 * 1024 * 1024, 8192));
 		return new ReadYourWrites(
 				new ConsistencySettings(ConsistencyMode.LSN, Duration.ofMillis(20), Duration.ofSeconds(2), tokenMaxAge),
-				states, () -> NOW);
+				states, null, () -> NOW);
 	}
 
 	private static ConsistencyToken token(long lsn, long issuedAt) {

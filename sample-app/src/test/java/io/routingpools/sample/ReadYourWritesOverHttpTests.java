@@ -22,9 +22,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A client reads its own writes over HTTP (DESIGN section 5): after {@code POST /orders},
- * a {@code GET} of the order that carries the {@code rp-consistency} cookie sees it, while
- * replay is paused on both replicas; a client without the cookie reads a replica that
- * has not replayed it. Plain HTTP, so that the cookie travels as a browser's would.
+ * a {@code GET} of the order that carries the {@code rp-consistency} cookie sees it,
+ * while replay is paused on both replicas; a client without the cookie reads a replica
+ * that has not replayed it. Plain HTTP, so that the cookie travels as a browser's would.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = "routing-pools.health.probe-timeout=2s")
 class ReadYourWritesOverHttpTests {
@@ -54,11 +54,11 @@ class ReadYourWritesOverHttpTests {
 		HttpResponse<String> placed = post("/orders", "{\"productId\":2,\"quantity\":1}");
 		assertThat(placed.statusCode()).isEqualTo(201);
 		String cookie = consistencyCookie(placed);
-		assertThat(placed.headers().allValues("Set-Cookie")).anySatisfy((header) -> assertThat(header)
-			.startsWith("rp-consistency=v1.")
-			.contains("HttpOnly")
-			.containsIgnoringCase("SameSite=Lax")
-			.contains("Max-Age=30"));
+		assertThat(placed.headers().allValues("Set-Cookie"))
+			.anySatisfy((header) -> assertThat(header).startsWith("rp-consistency=v1.")
+				.contains("HttpOnly")
+				.containsIgnoringCase("SameSite=Lax")
+				.contains("Max-Age=30"));
 		String location = placed.headers().firstValue("Location").orElseThrow();
 
 		HttpResponse<String> withCookie = get(location, "Cookie", cookie);
