@@ -114,7 +114,7 @@ final class PoolDefinitionsResolver {
 		this.checks.atLeast(PREFIX + "routing.fallback-max-concurrency",
 				this.properties.getRouting().getFallbackMaxConcurrency(), 0);
 		this.checks.health(this.properties.getHealth());
-		this.checks.consistency(this.properties.getConsistency(), this.properties.getHealth());
+		this.checks.consistency(this.properties.getConsistency());
 
 		List<SettingsLayer> primarySources = new ArrayList<>(List.of(primaryOwn, defaults));
 		primarySources.addAll(this.springDataSource);

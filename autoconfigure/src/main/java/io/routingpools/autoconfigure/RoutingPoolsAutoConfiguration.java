@@ -1,12 +1,14 @@
 package io.routingpools.autoconfigure;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 
 import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.routingpools.RoutingPools;
+import io.routingpools.consistency.ConsistencyMode;
 import io.routingpools.consistency.ConsistencySettings;
 import io.routingpools.consistency.ReadYourWrites;
 import io.routingpools.pool.NamedPool;
@@ -25,6 +27,8 @@ import io.routingpools.routing.Router;
 import io.routingpools.routing.RoutingDataSource;
 import io.routingpools.routing.UsePoolAdvisor;
 import liquibase.integration.spring.SpringLiquibase;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.flywaydb.core.Flyway;
 
 import org.springframework.beans.factory.BeanFactory;
@@ -61,6 +65,8 @@ import org.springframework.core.env.Environment;
 @Import(PoolBeansRegistrar.class)
 public final class RoutingPoolsAutoConfiguration {
 
+	private static final Log logger = LogFactory.getLog(RoutingPoolsAutoConfiguration.class);
+
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
 	NamedPools routingPoolsNamedPools(RoutingPoolsProperties properties, DataSourceProperties dataSourceProperties,
@@ -92,7 +98,28 @@ public final class RoutingPoolsAutoConfiguration {
 			NamedPools pools) {
 		RoutingPoolsProperties.Consistency consistency = properties.getConsistency();
 		return new ReadYourWrites(new ConsistencySettings(consistency.getMode(), consistency.getMaxWait(),
-				consistency.getWindow(), consistency.getTokenMaxAge()), states, pools.primary());
+				consistency.getWindow(), tokenMaxAge(properties)), states, pools.primary());
+	}
+
+	/**
+	 * How long tokens are honoured: {@code token-max-age}, or the monitor's
+	 * {@code max-replication-lag} if that is longer. A replica in rotation may be that far
+	 * behind, so a token younger than that still keeps a read off it; an older one has
+	 * been replayed by every replica that serves reads.
+	 */
+	private static Duration tokenMaxAge(RoutingPoolsProperties properties) {
+		Duration tokenMaxAge = properties.getConsistency().getTokenMaxAge();
+		RoutingPoolsProperties.Health health = properties.getHealth();
+		Duration maxLag = health.getMaxReplicationLag();
+		if (health.isEnabled() && properties.getConsistency().getMode() == ConsistencyMode.LSN
+				&& maxLag.compareTo(tokenMaxAge) > 0) {
+			logger.info("Consistency tokens are honoured for " + maxLag.toMillis()
+					+ " ms, routing-pools.health.max-replication-lag, which is longer than "
+					+ "routing-pools.consistency.token-max-age (" + tokenMaxAge.toMillis() + " ms): a replica in "
+					+ "rotation may be that far behind");
+			return maxLag;
+		}
+		return tokenMaxAge;
 	}
 
 	@Bean

@@ -2,8 +2,6 @@ package io.routingpools.autoconfigure;
 
 import java.time.Duration;
 
-import io.routingpools.consistency.ConsistencyMode;
-
 import org.springframework.util.unit.DataSize;
 
 import org.jspecify.annotations.Nullable;
@@ -88,25 +86,12 @@ final class SettingsChecks {
 	/**
 	 * Check the read-after-write settings ({@code routing-pools.consistency.*}).
 	 * @param consistency the bound settings
-	 * @param health the replica monitor's settings, whose lag limit bounds how old a
-	 * token must be honoured
 	 */
-	void consistency(RoutingPoolsProperties.Consistency consistency, RoutingPoolsProperties.Health health) {
+	void consistency(RoutingPoolsProperties.Consistency consistency) {
 		String prefix = "routing-pools.consistency.";
 		notNegative(prefix + "max-wait", consistency.getMaxWait());
 		atLeast(prefix + "window", consistency.getWindow(), Duration.ofMillis(1));
 		atLeast(prefix + "token-max-age", consistency.getTokenMaxAge(), Duration.ofMillis(1));
-		Duration maxAge = consistency.getTokenMaxAge();
-		Duration maxLag = health.getMaxReplicationLag();
-		if (consistency.getMode() == ConsistencyMode.LSN && health.isEnabled() && maxAge != null && maxLag != null
-				&& maxAge.compareTo(maxLag) < 0) {
-			String property = prefix + "token-max-age";
-			this.problems.add(property, maxAge,
-					"is shorter than routing-pools.health.max-replication-lag (" + ReportedValues.format(maxLag)
-							+ "): a replica in rotation may be that far behind, and a token older than token-max-age "
-							+ "is ignored, so a read could miss a write it follows",
-					"Set " + property + " to at least routing-pools.health.max-replication-lag, or lower that limit");
-		}
 	}
 
 	private void atLeast(String property, @Nullable Duration value, Duration minimum) {

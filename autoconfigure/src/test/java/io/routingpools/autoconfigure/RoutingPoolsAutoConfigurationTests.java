@@ -73,6 +73,14 @@ class RoutingPoolsAutoConfigurationTests {
 	}
 
 	@Test
+	void tokensAreHonouredForTheReplicationLagLimitWhenItIsLonger() {
+		this.runner
+			.withPropertyValues("routing-pools.health.max-replication-lag=2m", "routing-pools.consistency.token-max-age=30s")
+			.run((context) -> assertThat(context.getBean(ReadYourWrites.class).settings().tokenMaxAge())
+				.isEqualTo(Duration.ofMinutes(2)));
+	}
+
+	@Test
 	void readYourWritesRulesCanBeReplaced() {
 		this.runner.withUserConfiguration(OwnReadYourWrites.class)
 			.run((context) -> assertThat(context.getBean(Router.class).consistency())
