@@ -103,9 +103,9 @@ public final class RoutingPoolsAutoConfiguration {
 
 	/**
 	 * How long tokens are honoured: {@code token-max-age}, or the monitor's
-	 * {@code max-replication-lag} if that is longer. A replica in rotation may be that far
-	 * behind, so a token younger than that still keeps a read off it; an older one has
-	 * been replayed by every replica that serves reads.
+	 * {@code max-replication-lag} if that is longer. A replica in rotation may be that
+	 * far behind, so a token younger than that still keeps a read off it; an older one
+	 * has been replayed by every replica that serves reads.
 	 */
 	private static Duration tokenMaxAge(RoutingPoolsProperties properties) {
 		Duration tokenMaxAge = properties.getConsistency().getTokenMaxAge();

@@ -75,7 +75,8 @@ class RoutingPoolsAutoConfigurationTests {
 	@Test
 	void tokensAreHonouredForTheReplicationLagLimitWhenItIsLonger() {
 		this.runner
-			.withPropertyValues("routing-pools.health.max-replication-lag=2m", "routing-pools.consistency.token-max-age=30s")
+			.withPropertyValues("routing-pools.health.max-replication-lag=2m",
+					"routing-pools.consistency.token-max-age=30s")
 			.run((context) -> assertThat(context.getBean(ReadYourWrites.class).settings().tokenMaxAge())
 				.isEqualTo(Duration.ofMinutes(2)));
 	}
