@@ -20,7 +20,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * The rules of read-after-write consistency (DESIGN section 5): which WAL position a read
  * in the current scope needs a replica to have replayed, whether a token from elsewhere
- * still applies, and how a token is made from what the primary answers after a write.
+ * still applies, and asking a replica whether it has caught up. How a token is made after
+ * a write: {@link TokenRecorder}.
  * <p>
  * A token is ignored when it is older than {@code token-max-age}, issued in the future,
  * from another cluster (its system identifier), or beyond the primary's current position:
@@ -54,13 +55,6 @@ public final class ReadYourWrites {
 
 	private static final String REPLAY_POSITION = "SELECT pg_last_wal_replay_lsn()";
 
-	private static final String INSERT_POSITION = "SELECT pg_current_wal_insert_lsn()";
-
-	private static final String WROTE_THEN_COMMIT = "SELECT pg_current_xact_id_if_assigned() IS NOT NULL; COMMIT";
-
-	private static final String WROTE_THEN_COMMIT_THEN_POSITION = WROTE_THEN_COMMIT
-			+ "; SELECT pg_current_wal_insert_lsn()";
-
 	private static final Log logger = LogFactory.getLog(ReadYourWrites.class);
 
 	private final ConsistencySettings settings;
@@ -83,6 +77,8 @@ public final class ReadYourWrites {
 	// it is not beyond the primary.
 	private final AtomicLong knownPrimaryPosition = new AtomicLong();
 
+	private final TokenRecorder recorder;
+
 	/**
 	 * Create the rules.
 	 * @param settings {@code routing-pools.consistency.*}
@@ -104,26 +100,11 @@ public final class ReadYourWrites {
 		this.windowMillis = settings.window().toMillis();
 		this.tokenMaxAgeMillis = settings.tokenMaxAge().toMillis();
 		this.maxWaitNanos = settings.maxWait().toNanos();
+		this.recorder = new TokenRecorder(settings, states, clockMillis, this::primaryReached);
 	}
 
 	public ConsistencySettings settings() {
 		return this.settings;
-	}
-
-	/**
-	 * Whether writes record tokens at all.
-	 * @return {@code false} in mode {@code none}
-	 */
-	public boolean records() {
-		return this.settings.mode() != ConsistencyMode.NONE;
-	}
-
-	/**
-	 * Whether a write records only the time, not the primary's position.
-	 * @return {@code true} in mode {@code window}
-	 */
-	public boolean recordsTimeOnly() {
-		return this.settings.mode() == ConsistencyMode.WINDOW;
 	}
 
 	/**
@@ -224,9 +205,9 @@ public final class ReadYourWrites {
 		Long current = null;
 		try {
 			Connection connection = pool.borrow();
-			try (PreparedStatement statement = connection.prepareStatement(INSERT_POSITION);
+			try (PreparedStatement statement = connection.prepareStatement(TokenRecorder.INSERT_POSITION);
 					ResultSet row = statement.executeQuery()) {
-				current = position(row);
+				current = TokenRecorder.position(row);
 			}
 			finally {
 				connection.close();
@@ -239,7 +220,7 @@ public final class ReadYourWrites {
 		if (current == null) {
 			return null;
 		}
-		this.knownPrimaryPosition.accumulateAndGet(current, Math::max);
+		primaryReached(current);
 		return (token.lsn() > current) ? "its WAL position " + WalPositions.format(token.lsn())
 				+ " is beyond the primary's current one (" + WalPositions.format(current) + ")" : null;
 	}
@@ -286,136 +267,16 @@ public final class ReadYourWrites {
 	}
 
 	/**
-	 * Commit a transaction on the primary and, if it wrote, record its token in the
-	 * current scope, all in the round trip of the commit: whether the transaction wrote
-	 * ({@code pg_current_xact_id_if_assigned()}, which is null until it writes), then
-	 * {@code COMMIT}, then the primary's position ({@code pg_current_wal_insert_lsn()})
-	 * go to the server together.
-	 * @param primary the physical connection, inside the transaction to commit
-	 * @throws SQLException if the commit fails, as {@link Connection#commit()} would
+	 * How tokens are made after writes, by these rules' settings.
+	 * @return the recorder
 	 */
-	public void commitAndRecord(Connection primary) throws SQLException {
-		boolean wrote;
-		Long position = null;
-		// Prepared, so that a driver that keeps prepared statements on the server
-		// (pgjdbc,
-		// after prepareThreshold uses on a connection) does not parse and plan the three
-		// statements at every commit.
-		try (PreparedStatement statement = primary
-			.prepareStatement(recordsTimeOnly() ? WROTE_THEN_COMMIT : WROTE_THEN_COMMIT_THEN_POSITION)) {
-			boolean resultSet = statement.execute();
-			wrote = resultSet && wrote(statement.getResultSet());
-			if (wrote && !recordsTimeOnly()) {
-				resultSet = statement.getMoreResults();
-				while (!resultSet && statement.getUpdateCount() != -1) {
-					resultSet = statement.getMoreResults();
-				}
-				position = resultSet ? position(statement.getResultSet()) : null;
-			}
-		}
-		if (!wrote) {
-			return;
-		}
-		if (position != null) {
-			record(primary, position);
-		}
-		else {
-			recordTimeOnly(recordsTimeOnly() ? null : "the primary did not answer with its WAL position");
-		}
+	public TokenRecorder recorder() {
+		return this.recorder;
 	}
 
-	private static boolean wrote(@Nullable ResultSet row) throws SQLException {
-		return row == null || !row.next() || row.getBoolean(1);
-	}
-
-	/**
-	 * Record the token of work that committed on the primary, asking the primary for its
-	 * position ({@code pg_current_wal_insert_lsn()}, one round trip). If that fails, the
-	 * scope's reads stay on the primary for {@code window}.
-	 * @param primary the physical connection the work ran on, its work committed
-	 */
-	public void recordAfterCommit(Connection primary) {
-		if (recordsTimeOnly()) {
-			recordTimeOnly(null);
-			return;
-		}
-		try {
-			try (PreparedStatement statement = primary.prepareStatement(INSERT_POSITION);
-					ResultSet row = statement.executeQuery()) {
-				Long position = position(row);
-				if (position != null) {
-					record(primary, position);
-				}
-				else {
-					recordTimeOnly("the primary did not answer with its WAL position");
-				}
-			}
-			finally {
-				if (!primary.getAutoCommit()) {
-					// The query began a transaction: end it, so that the next one starts
-					// clean.
-					primary.rollback();
-				}
-			}
-		}
-		catch (SQLException ex) {
-			recordTimeOnly("reading the primary's WAL position failed: " + ex.getMessage() + " (SQLSTATE "
-					+ ex.getSQLState() + ")");
-		}
-	}
-
-	private static @Nullable Long position(@Nullable ResultSet row) throws SQLException {
-		if (row == null || !row.next()) {
-			return null;
-		}
-		String lsn = row.getString(1);
-		try {
-			return (lsn != null) ? WalPositions.parse(lsn) : null;
-		}
-		catch (IllegalArgumentException ex) {
-			return null;
-		}
-	}
-
-	private void record(Connection primary, long insertPosition) {
-		ClusterIdentity identity = this.states.identity();
-		if (identity == null) {
-			try {
-				identity = ClusterIdentity.read(primary);
-				this.states.identify(identity);
-				if (!primary.getAutoCommit()) {
-					// The query began a transaction: end it, so that the next one starts
-					// clean.
-					primary.rollback();
-				}
-			}
-			catch (SQLException ex) {
-				recordTimeOnly("reading the cluster's identity failed: " + ex.getMessage() + " (SQLSTATE "
-						+ ex.getSQLState() + ")");
-				return;
-			}
-		}
-		long position = identity.replayablePosition(insertPosition);
+	// The primary was seen at this position: a token up to it is not beyond it.
+	private void primaryReached(long position) {
 		this.knownPrimaryPosition.accumulateAndGet(position, Math::max);
-		ConsistencyScope.currentOrNew()
-			.record(new ConsistencyToken(identity.systemIdentifier(), identity.timeline(), position,
-					this.clockMillis.getAsLong()));
-	}
-
-	/**
-	 * Record that the current scope wrote without a known position: its reads stay on the
-	 * primary for {@code window}.
-	 * @param why why no position is known, logged; {@code null} in mode {@code window}
-	 */
-	public void recordTimeOnly(@Nullable String why) {
-		if (why != null) {
-			logger.warn("Reads that follow this write stay on the primary for " + this.windowMillis
-					+ " ms (routing-pools.consistency.window): " + why);
-		}
-		ClusterIdentity identity = this.states.identity();
-		ConsistencyScope.currentOrNew()
-			.record(new ConsistencyToken((identity != null) ? identity.systemIdentifier() : 0,
-					(identity != null) ? identity.timeline() : 0, 0, this.clockMillis.getAsLong()));
 	}
 
 }

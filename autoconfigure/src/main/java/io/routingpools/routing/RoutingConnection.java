@@ -6,7 +6,7 @@ import java.sql.Statement;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 
-import io.routingpools.consistency.ReadYourWrites;
+import io.routingpools.consistency.TokenRecorder;
 import io.routingpools.pool.NamedPool;
 import io.routingpools.pool.PoolRole;
 import org.apache.commons.logging.Log;
@@ -218,10 +218,10 @@ abstract class RoutingConnection extends ReRunningConnection implements Binding 
 				|| current.reason().readOnlyWork() || this.readOnly) {
 			return;
 		}
-		ReadYourWrites consistency = this.source.router().consistency();
-		if (consistency.records()) {
+		TokenRecorder tokens = tokens();
+		if (tokens.records()) {
 			this.wroteOutsideTransaction = true;
-			consistency.recordTimeOnly(null);
+			tokens.recordTimeOnly(null);
 		}
 	}
 
@@ -436,7 +436,7 @@ abstract class RoutingConnection extends ReRunningConnection implements Binding 
 				}
 				if (this.wroteOutsideTransaction) {
 					this.wroteOutsideTransaction = false;
-					this.source.router().consistency().recordAfterCommit(connection);
+					tokens().recordAfterCommit(connection);
 				}
 				connection.close();
 			}
@@ -497,7 +497,7 @@ abstract class RoutingConnection extends ReRunningConnection implements Binding 
 					this.autoCommit = true;
 					this.failedInTransaction = false;
 					if (records) {
-						this.source.router().consistency().recordAfterCommit(connection);
+						tokens().recordAfterCommit(connection);
 					}
 					transactionEnded();
 					releaseIfFree();
@@ -570,10 +570,10 @@ abstract class RoutingConnection extends ReRunningConnection implements Binding 
 			}
 			else if (failedBefore) {
 				connection.commit();
-				this.source.router().consistency().recordAfterCommit(connection);
+				tokens().recordAfterCommit(connection);
 			}
 			else {
-				this.source.router().consistency().commitAndRecord(connection);
+				tokens().commitAndRecord(connection);
 			}
 		}
 		catch (SQLException ex) {
@@ -591,6 +591,10 @@ abstract class RoutingConnection extends ReRunningConnection implements Binding 
 		}
 	}
 
+	private TokenRecorder tokens() {
+		return this.source.router().consistency().recorder();
+	}
+
 	/**
 	 * Whether the commit of the current transaction records a consistency token: work on
 	 * the primary, not read-only, that ran something.
@@ -598,7 +602,7 @@ abstract class RoutingConnection extends ReRunningConnection implements Binding 
 	private boolean recordsCommit() {
 		Route current = this.route;
 		return current != null && current.pool().role() == PoolRole.PRIMARY && !current.reason().readOnlyWork()
-				&& !this.readOnly && executedInTransaction() && this.source.router().consistency().records();
+				&& !this.readOnly && executedInTransaction() && tokens().records();
 	}
 
 	@Override
