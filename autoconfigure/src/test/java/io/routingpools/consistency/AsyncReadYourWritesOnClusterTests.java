@@ -8,6 +8,7 @@ import io.routingpools.embedded.EmbeddedClusterExtension;
 import io.routingpools.embedded.EmbeddedPostgresCluster;
 import io.routingpools.embedded.PostgresNode;
 import io.routingpools.test.ClusterApplications;
+import io.routingpools.test.Nodes;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -46,14 +47,13 @@ class AsyncReadYourWritesOnClusterTests {
 			.withConfiguration(AutoConfigurations.of(RoutingPoolsConsistencyAutoConfiguration.class,
 					TaskExecutionAutoConfiguration.class))
 			.withUserConfiguration(AsyncReads.class)
-			.withInitializer((context) -> execute(cluster.primary(),
+			.withInitializer((context) -> Nodes.execute(cluster.primary(),
 					"create table if not exists async_writes (id bigint primary key)"));
 	}
 
 	@AfterEach
 	void resumeReplay() {
-		cluster.replicas().forEach(PostgresNode::resumeReplay);
-		cluster.awaitReplication();
+		Nodes.resumeReplay(cluster);
 	}
 
 	@Test
@@ -70,15 +70,6 @@ class AsyncReadYourWritesOnClusterTests {
 			// replayed it answers.
 			assertThat(ConsistencyScope.call(null, () -> reader.count(id).get(30, TimeUnit.SECONDS))).isZero();
 		});
-	}
-
-	private static void execute(PostgresNode node, String sql) {
-		try (var connection = node.connect(); var statement = connection.createStatement()) {
-			statement.execute(sql);
-		}
-		catch (java.sql.SQLException ex) {
-			throw new IllegalStateException(ex);
-		}
 	}
 
 	@Configuration(proxyBeanMethods = false)

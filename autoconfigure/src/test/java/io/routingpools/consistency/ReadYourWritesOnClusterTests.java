@@ -21,6 +21,7 @@ import io.routingpools.routing.Route;
 import io.routingpools.routing.RouteReason;
 import io.routingpools.routing.Router;
 import io.routingpools.test.ClusterApplications;
+import io.routingpools.test.Nodes;
 import io.routingpools.test.ServedBy;
 import io.routingpools.test.Transactions;
 import org.junit.jupiter.api.AfterEach;
@@ -60,17 +61,13 @@ class ReadYourWritesOnClusterTests {
 			.jdbc(cluster, "routing-pools.health.check-interval=100ms", "routing-pools.health.max-replication-lag=1h",
 					"routing-pools.health.max-replication-lag-bytes=1GB", "routing-pools.consistency.token-max-age=2h",
 					"routing-pools.defaults.maximum-pool-size=6")
-			.withInitializer((context) -> execute(cluster.primary(),
+			.withInitializer((context) -> Nodes.execute(cluster.primary(),
 					"create table if not exists consistency_writes (id bigint primary key, thread int)"));
 	}
 
 	@AfterEach
 	void resumeReplay() {
-		ConsistencyScope.restore(null);
-		for (PostgresNode replica : cluster.replicas()) {
-			replica.resumeReplay();
-		}
-		cluster.awaitReplication();
+		Nodes.resumeReplay(cluster);
 	}
 
 	@Test
@@ -132,7 +129,7 @@ class ReadYourWritesOnClusterTests {
 			JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
 			TransactionTemplate reads = Transactions.readOnly(context.getBean(PlatformTransactionManager.class));
 			cluster.replicas().forEach(PostgresNode::pauseReplay);
-			execute(cluster.primary(), "insert into consistency_writes values (-1, -1) on conflict do nothing");
+			Nodes.execute(cluster.primary(), "insert into consistency_writes values (-1, -1) on conflict do nothing");
 			for (int i = 0; i < 20; i++) {
 				assertThat(reads.execute((status) -> ServedBy.query(jdbc)).onReplica()).isTrue();
 			}
@@ -322,15 +319,6 @@ class ReadYourWritesOnClusterTests {
 			.until(() -> states.all()
 				.stream()
 				.allMatch((status) -> status.checkedAt() != null && status.state() == ReplicaState.UP));
-	}
-
-	private static void execute(PostgresNode node, String sql) {
-		try (var connection = node.connect(); var statement = connection.createStatement()) {
-			statement.execute(sql);
-		}
-		catch (java.sql.SQLException ex) {
-			throw new IllegalStateException(ex);
-		}
 	}
 
 }

@@ -4,12 +4,12 @@ import java.util.List;
 
 import io.routingpools.consistency.ConsistencyScope;
 import io.routingpools.embedded.EmbeddedClusterExtension;
-import io.routingpools.embedded.EmbeddedPostgresCluster;
 import io.routingpools.embedded.PostgresNode;
 import io.routingpools.routing.Route;
 import io.routingpools.routing.RouteReason;
 import io.routingpools.routing.Router;
 import io.routingpools.test.ClusterProperties;
+import io.routingpools.test.Nodes;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -46,9 +46,7 @@ class JpaAutoCommitReadsOnClusterTests {
 
 	@AfterEach
 	void resumeReplay() {
-		EmbeddedPostgresCluster cluster = EmbeddedClusterExtension.sharedCluster();
-		cluster.replicas().forEach(PostgresNode::resumeReplay);
-		cluster.awaitReplication();
+		Nodes.resumeReplay(EmbeddedClusterExtension.sharedCluster());
 	}
 
 	@Test

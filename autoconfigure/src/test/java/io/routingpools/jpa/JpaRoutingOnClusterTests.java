@@ -5,9 +5,9 @@ import java.util.concurrent.Callable;
 
 import io.routingpools.consistency.ConsistencyScope;
 import io.routingpools.embedded.EmbeddedClusterExtension;
-import io.routingpools.embedded.EmbeddedPostgresCluster;
 import io.routingpools.embedded.PostgresNode;
 import io.routingpools.test.ClusterProperties;
+import io.routingpools.test.Nodes;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -48,9 +48,7 @@ class JpaRoutingOnClusterTests {
 
 	@AfterEach
 	void resumeReplay() {
-		EmbeddedPostgresCluster cluster = EmbeddedClusterExtension.sharedCluster();
-		cluster.replicas().forEach(PostgresNode::resumeReplay);
-		cluster.awaitReplication();
+		Nodes.resumeReplay(EmbeddedClusterExtension.sharedCluster());
 	}
 
 	@Test

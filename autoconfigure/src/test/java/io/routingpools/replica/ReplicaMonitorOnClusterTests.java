@@ -10,6 +10,7 @@ import io.routingpools.embedded.EmbeddedPostgresCluster;
 import io.routingpools.embedded.PostgresNode;
 import io.routingpools.pool.NamedPools;
 import io.routingpools.test.ClusterApplications;
+import io.routingpools.test.Nodes;
 import io.routingpools.test.ServedBy;
 import io.routingpools.test.Transactions;
 import org.junit.jupiter.api.AfterEach;
@@ -43,16 +44,13 @@ class ReplicaMonitorOnClusterTests {
 	static void configure(EmbeddedPostgresCluster shared) {
 		cluster = shared;
 		runner = ClusterApplications.jdbc(cluster, "routing-pools.health.check-interval=100ms")
-			.withInitializer((context) -> execute(cluster.primary(),
+			.withInitializer((context) -> Nodes.execute(cluster.primary(),
 					"create table if not exists monitor_writes (id serial primary key, payload text)"));
 	}
 
 	@AfterEach
 	void resumeReplay() {
-		for (PostgresNode replica : cluster.replicas()) {
-			replica.resumeReplay();
-		}
-		cluster.awaitReplication();
+		Nodes.resumeReplay(cluster);
 	}
 
 	@Test
@@ -107,7 +105,7 @@ class ReplicaMonitorOnClusterTests {
 				PostgresNode paused = cluster.replicas().get(0);
 				await().atMost(PATIENCE).until(() -> states.all().stream().allMatch((status) -> checkedAndUp(status)));
 				paused.pauseReplay();
-				execute(cluster.primary(), "insert into monitor_writes (payload) select repeat('x', 1000) "
+				Nodes.execute(cluster.primary(), "insert into monitor_writes (payload) select repeat('x', 1000) "
 						+ "from generate_series(1, 1000)");
 				await().atMost(PATIENCE)
 					.until(() -> states.status(pools.find(paused.name())).state() == ReplicaState.LAGGING);
@@ -126,7 +124,7 @@ class ReplicaMonitorOnClusterTests {
 			PostgresNode paused = cluster.replicas().get(0);
 			await().atMost(PATIENCE).until(() -> states.all().stream().allMatch((status) -> checkedAndUp(status)));
 			paused.pauseReplay();
-			execute(cluster.primary(),
+			Nodes.execute(cluster.primary(),
 					"insert into monitor_writes (payload) select repeat('x', 1000) from generate_series(1, 1000)");
 			await().atMost(PATIENCE)
 				.until(() -> states.status(pools.find(paused.name())).state() == ReplicaState.LAGGING);
@@ -174,8 +172,9 @@ class ReplicaMonitorOnClusterTests {
 
 	@Test
 	void anOrdinaryRoleCanMonitorWithoutSeeingTheWalReceiver() {
-		execute(cluster.primary(), "do $$ begin if not exists (select from pg_roles where rolname = 'monitor_plain') "
-				+ "then create role monitor_plain login password 'plain'; end if; end $$");
+		Nodes.execute(cluster.primary(),
+				"do $$ begin if not exists (select from pg_roles where rolname = 'monitor_plain') "
+						+ "then create role monitor_plain login password 'plain'; end if; end $$");
 		cluster.awaitReplication();
 		runner
 			.withPropertyValues("routing-pools.defaults.username=monitor_plain",
@@ -211,15 +210,6 @@ class ReplicaMonitorOnClusterTests {
 	private static ServedBy servedBy(AssertableApplicationContext context) {
 		return Transactions.readOnly(context.getBean(PlatformTransactionManager.class))
 			.execute((status) -> ServedBy.query(context.getBean(JdbcTemplate.class)));
-	}
-
-	private static void execute(PostgresNode node, String sql) {
-		try (var connection = node.connect(); var statement = connection.createStatement()) {
-			statement.execute(sql);
-		}
-		catch (java.sql.SQLException ex) {
-			throw new IllegalStateException(ex);
-		}
 	}
 
 	private static String query(PostgresNode node, String sql) {

@@ -11,6 +11,7 @@ import io.routingpools.embedded.EmbeddedClusterExtension;
 import io.routingpools.embedded.EmbeddedPostgresCluster;
 import io.routingpools.embedded.PostgresNode;
 import io.routingpools.test.ClusterApplications;
+import io.routingpools.test.Nodes;
 import io.routingpools.test.ServedBy;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -41,17 +42,14 @@ class AutoCommitReadsOnClusterTests {
 		cluster = shared;
 		runner = ClusterApplications.jdbc(cluster, "routing-pools.routing.auto-commit-reads=replica")
 			.withInitializer((context) -> {
-				execute(cluster.primary(), "create table if not exists plain_reads (id bigint primary key)");
-				execute(cluster.primary(), "create sequence if not exists plain_reads_ids");
+				Nodes.execute(cluster.primary(), "create table if not exists plain_reads (id bigint primary key)");
+				Nodes.execute(cluster.primary(), "create sequence if not exists plain_reads_ids");
 			});
 	}
 
 	@AfterEach
 	void resumeReplay() {
-		for (PostgresNode replica : cluster.replicas()) {
-			replica.resumeReplay();
-		}
-		cluster.awaitReplication();
+		Nodes.resumeReplay(cluster);
 	}
 
 	@Test
@@ -130,15 +128,6 @@ class AutoCommitReadsOnClusterTests {
 					() -> jdbc.queryForObject("select count(*) from plain_reads where id = ?", Long.class, id)))
 				.isZero();
 		});
-	}
-
-	private static void execute(PostgresNode node, String sql) {
-		try (var connection = node.connect(); var statement = connection.createStatement()) {
-			statement.execute(sql);
-		}
-		catch (java.sql.SQLException ex) {
-			throw new IllegalStateException(ex);
-		}
 	}
 
 }
