@@ -239,6 +239,26 @@ public final class ReadYourWrites {
 	 * @throws SQLException if the replica cannot be asked
 	 */
 	public boolean awaitReplay(NamedPool replica, Connection connection, long required) throws SQLException {
+		// The question must not begin the work's transaction: under REPEATABLE READ its
+		// snapshot would be taken before the replica caught up. Asked in auto-commit mode
+		// (pgjdbc switches without a round trip while no transaction is open), each poll
+		// is a transaction of its own, and the work's first statement takes its snapshot
+		// after the answer.
+		boolean manualCommit = !connection.getAutoCommit();
+		if (manualCommit) {
+			connection.setAutoCommit(true);
+		}
+		try {
+			return poll(replica, connection, required);
+		}
+		finally {
+			if (manualCommit) {
+				connection.setAutoCommit(false);
+			}
+		}
+	}
+
+	private boolean poll(NamedPool replica, Connection connection, long required) throws SQLException {
 		long deadline = System.nanoTime() + this.maxWaitNanos;
 		long pause = FIRST_POLL_NANOS;
 		try (PreparedStatement statement = connection.prepareStatement(REPLAY_POSITION)) {

@@ -3,6 +3,7 @@ package io.routingpools.consistency;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -33,6 +34,7 @@ import org.springframework.boot.test.context.assertj.AssertableApplicationContex
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -119,6 +121,39 @@ class ReadYourWritesOnClusterTests {
 			assertThat(stale).hasValue(0);
 			// Replicas served some of the reads: the pairs did cross replicas.
 			assertThat(onReplicas.get()).isPositive();
+		});
+	}
+
+	@Test
+	void aRepeatableReadTransactionThatWaitedForItsReplicaSeesTheWrite() {
+		runner.withPropertyValues("routing-pools.consistency.max-wait=20s").run((context) -> {
+			awaitReplicasUp(context);
+			JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
+			PlatformTransactionManager transactions = context.getBean(PlatformTransactionManager.class);
+			cluster.replicas().forEach(PostgresNode::pauseReplay);
+			long id = System.nanoTime();
+			new TransactionTemplate(transactions)
+				.executeWithoutResult((status) -> jdbc.update("insert into consistency_writes values (?, 0)", id));
+			ConsistencyToken token = ConsistencyToken.current();
+			TransactionTemplate repeatableRead = Transactions.readOnly(transactions);
+			repeatableRead.setIsolationLevel(TransactionDefinition.ISOLATION_REPEATABLE_READ);
+			CompletableFuture<Long> found = CompletableFuture.supplyAsync(() -> {
+				ConsistencyScope previous = new ConsistencyScope(token).enter();
+				try {
+					return repeatableRead.execute((status) -> jdbc.queryForObject(
+							"select count(*) from consistency_writes where id = ? and pg_is_in_recovery()", Long.class,
+							id));
+				}
+				finally {
+					ConsistencyScope.restore(previous);
+				}
+			});
+			// The read waits on a replica, asking it its replay position; then replay
+			// goes
+			// on, and the read must see the write.
+			await().atMost(PATIENCE).until(() -> cluster.replicas().stream().anyMatch((replica) -> asking(replica)));
+			cluster.replicas().forEach(PostgresNode::resumeReplay);
+			assertThat(found.get(1, TimeUnit.MINUTES)).isEqualTo(1);
 		});
 	}
 
@@ -310,6 +345,18 @@ class ReadYourWritesOnClusterTests {
 				}
 			}
 			LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(ThreadLocalRandom.current().nextInt(5, 60)));
+		}
+	}
+
+	private static boolean asking(PostgresNode replica) {
+		try (var connection = replica.connect();
+				var statement = connection.createStatement();
+				var row = statement.executeQuery("select count(*) from pg_stat_activity "
+						+ "where query = 'SELECT pg_last_wal_replay_lsn()' and application_name like 'replica-%'")) {
+			return row.next() && row.getLong(1) > 0;
+		}
+		catch (java.sql.SQLException ex) {
+			throw new IllegalStateException(ex);
 		}
 	}
 
