@@ -63,9 +63,9 @@ import com.sun.source.util.JavacTask;
  * method but a no-argument getter of a primitive ends the recording.</li>
  * </ul>
  * A root that declares {@code physicalForStatement(String)} creates its statements on the
- * connection that method returns for their SQL: {@code prepareStatement(sql, ...)} on
- * {@code physicalForStatement(sql)}, {@code createStatement(...)} on
- * {@code physicalForStatement(null)}.
+ * connection that method returns for their SQL: {@code prepareStatement(sql, ...)} and
+ * {@code prepareCall(sql, ...)} on {@code physicalForStatement(sql)},
+ * {@code createStatement(...)} on {@code physicalForStatement(null)}.
  */
 public final class JdbcDelegationGenerator {
 
@@ -280,10 +280,14 @@ public final class JdbcDelegationGenerator {
 
 	// A static helper that makes the StatementRecording of a statement-creating method:
 	// A root with physicalForStatement(String) creates statements on what that returns
-	// for their SQL (null when a plain statement's SQL comes later).
+	// for their SQL (null when a plain statement's SQL comes later); a callable
+	// statement's SQL is never a plain read.
 	private static String statementTarget(ExecutableElement method, String delegate) {
 		String name = method.getSimpleName().toString();
 		if (name.equals("prepareStatement")) {
+			return STATEMENT_TARGET + "(a0)";
+		}
+		if (name.equals("prepareCall")) {
 			return STATEMENT_TARGET + "(a0)";
 		}
 		return name.equals("createStatement") ? STATEMENT_TARGET + "(null)" : delegate;

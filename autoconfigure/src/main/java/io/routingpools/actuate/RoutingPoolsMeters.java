@@ -32,7 +32,7 @@ import org.jspecify.annotations.Nullable;
  * (tags {@code pool}, {@code reason} = the reason's tag: {@code read-only},
  * {@code write}, {@code explicit}, {@code fallback}, {@code consistency},
  * {@code standby-unsupported}, {@code auto-commit-read}): logical connections bound
- * there, counted by the router at each binding.</li>
+ * there, counted as each binding is made on its final route.</li>
  * </ul>
  * The counters read a {@link FailoverCounts}, which counts from startup whether or not a
  * registry is bound yet.

@@ -1,6 +1,7 @@
 package io.routingpools.consistency;
 
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.jspecify.annotations.Nullable;
 
@@ -30,6 +31,10 @@ public final class ConsistencyScope {
 	private volatile @Nullable ConsistencyToken token;
 
 	private volatile @Nullable TokenListener listener;
+
+	// Writes made outside a transaction on connections still open, whose position is read
+	// when their binding ends: until then the scope's reads stay on the primary.
+	private final AtomicInteger unrecordedWrites = new AtomicInteger();
 
 	/**
 	 * Create a scope that is not entered yet.
@@ -157,6 +162,18 @@ public final class ConsistencyScope {
 		if (told != null) {
 			told.recorded(recorded);
 		}
+	}
+
+	void writeUnrecorded() {
+		this.unrecordedWrites.incrementAndGet();
+	}
+
+	void writeRecorded() {
+		this.unrecordedWrites.decrementAndGet();
+	}
+
+	boolean hasUnrecordedWrites() {
+		return this.unrecordedWrites.get() > 0;
 	}
 
 	/**

@@ -13,7 +13,6 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.ResponseCookie;
 import org.springframework.util.StringUtils;
 import org.springframework.web.filter.OncePerRequestFilter;
-import org.springframework.web.util.WebUtils;
 
 /**
  * Makes each web request a consistency scope that carries on from the client's earlier
@@ -23,10 +22,10 @@ import org.springframework.web.util.WebUtils;
  * ({@link TokenPropagation}).
  * <p>
  * The token comes in as the {@value #HEADER_NAME} request header or the
- * {@value #COOKIE_NAME} cookie, whichever way it goes out: the header's when
- * {@link ReadYourWrites#accept(String)} accepts it, otherwise the cookie's. A token that
- * is malformed, expired, issued in the future, from another cluster or beyond the primary
- * is ignored, never an error.
+ * {@value #COOKIE_NAME} cookie, whichever way it goes out: of those that
+ * {@link ReadYourWrites#accept(String)} accepts, the one with the latest WAL position. A
+ * token that is malformed, expired, issued in the future, from another cluster or beyond
+ * the primary is ignored, never an error.
  * <p>
  * A token goes out when its write commits, on the thread serving the request, provided
  * the response is not committed yet: a response may well be committed before the filter
@@ -135,13 +134,29 @@ public final class ConsistencyTokenFilter extends OncePerRequestFilter {
 		return exchange;
 	}
 
+	// The header and every cookie of that name are candidates: the latest write wins.
 	private @Nullable ConsistencyToken incoming(HttpServletRequest request) {
 		ConsistencyToken token = this.rules.accept(request.getHeader(HEADER_NAME));
-		if (token == null) {
-			Cookie cookie = WebUtils.getCookie(request, COOKIE_NAME);
-			token = (cookie != null) ? this.rules.accept(cookie.getValue()) : null;
+		Cookie[] cookies = request.getCookies();
+		if (cookies != null) {
+			for (Cookie cookie : cookies) {
+				if (COOKIE_NAME.equals(cookie.getName())) {
+					token = later(token, this.rules.accept(cookie.getValue()));
+				}
+			}
 		}
 		return token;
+	}
+
+	private static @Nullable ConsistencyToken later(@Nullable ConsistencyToken first,
+			@Nullable ConsistencyToken second) {
+		if (first == null || second == null) {
+			return (first != null) ? first : second;
+		}
+		if (first.lsn() != second.lsn()) {
+			return (first.lsn() > second.lsn()) ? first : second;
+		}
+		return (first.issuedAtMillis() >= second.issuedAtMillis()) ? first : second;
 	}
 
 	private boolean carries(HttpServletResponse response, String token) {

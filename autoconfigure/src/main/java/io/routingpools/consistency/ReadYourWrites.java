@@ -115,8 +115,14 @@ public final class ReadYourWrites {
 	 */
 	public long requiredPosition() {
 		ConsistencyScope scope = ConsistencyScope.current();
-		ConsistencyToken token = (scope != null) ? scope.token() : null;
-		if (token == null || this.settings.mode() == ConsistencyMode.NONE) {
+		if (scope == null || this.settings.mode() == ConsistencyMode.NONE) {
+			return NOTHING_REQUIRED;
+		}
+		if (scope.hasUnrecordedWrites()) {
+			return PRIMARY_REQUIRED;
+		}
+		ConsistencyToken token = scope.token();
+		if (token == null) {
 			return NOTHING_REQUIRED;
 		}
 		long now = this.clockMillis.getAsLong();
@@ -149,6 +155,10 @@ public final class ReadYourWrites {
 			return null;
 		}
 		String rejection = rejection(token, this.clockMillis.getAsLong());
+		if (rejection == null && !token.hasPosition() && this.settings.mode() == ConsistencyMode.LSN) {
+			// Anyone can make one: it would keep the client's reads on the primary.
+			rejection = "it holds no WAL position, which mode lsn needs from outside";
+		}
 		if (rejection == null && token.hasPosition() && token.lsn() > knownPrimaryPosition()) {
 			rejection = beyondCurrentPrimary(token);
 		}

@@ -107,11 +107,12 @@ public final class TokenRecorder {
 		if (!wrote) {
 			return;
 		}
+		ConsistencyScope scope = ConsistencyScope.currentOrNew();
 		if (position != null) {
-			record(primary, position);
+			record(primary, position, scope);
 		}
 		else {
-			recordTimeOnly(recordsTimeOnly() ? null : "the primary did not answer with its WAL position");
+			recordTimeOnly(recordsTimeOnly() ? null : "the primary did not answer with its WAL position", scope);
 		}
 	}
 
@@ -126,8 +127,54 @@ public final class TokenRecorder {
 	 * @param primary the physical connection the work ran on, its work committed
 	 */
 	public void recordAfterCommit(Connection primary) {
+		recordAfterCommit(primary, ConsistencyScope.currentOrNew());
+	}
+
+	/**
+	 * Work outside a transaction wrote on the primary, on a connection that stays bound:
+	 * until its position is recorded ({@link #recordUnrecordedWrite}), the current
+	 * scope's reads stay on the primary.
+	 * @return the scope to record the position in
+	 */
+	public ConsistencyScope writeUnrecorded() {
+		ConsistencyScope scope = ConsistencyScope.currentOrNew();
+		scope.writeUnrecorded();
+		return scope;
+	}
+
+	/**
+	 * The binding that wrote outside a transaction ends: record its position in the scope
+	 * it wrote in, as {@link #recordAfterCommit(Connection)} does.
+	 * @param primary the physical connection, still open
+	 * @param scope what {@link #writeUnrecorded()} returned
+	 */
+	public void recordUnrecordedWrite(Connection primary, ConsistencyScope scope) {
+		try {
+			recordAfterCommit(primary, scope);
+		}
+		finally {
+			scope.writeRecorded();
+		}
+	}
+
+	/**
+	 * The connection that wrote outside a transaction was lost or aborted before its
+	 * position was read: the scope's reads stay on the primary for {@code window}.
+	 * @param scope what {@link #writeUnrecorded()} returned
+	 */
+	public void unrecordedWriteLost(ConsistencyScope scope) {
+		try {
+			recordTimeOnly("the connection of a write outside a transaction ended before its WAL position was read",
+					scope);
+		}
+		finally {
+			scope.writeRecorded();
+		}
+	}
+
+	private void recordAfterCommit(Connection primary, ConsistencyScope scope) {
 		if (recordsTimeOnly()) {
-			recordTimeOnly(null);
+			recordTimeOnly(null, scope);
 			return;
 		}
 		try {
@@ -135,10 +182,10 @@ public final class TokenRecorder {
 					ResultSet row = statement.executeQuery()) {
 				Long position = position(row);
 				if (position != null) {
-					record(primary, position);
+					record(primary, position, scope);
 				}
 				else {
-					recordTimeOnly("the primary did not answer with its WAL position");
+					recordTimeOnly("the primary did not answer with its WAL position", scope);
 				}
 			}
 			finally {
@@ -151,7 +198,7 @@ public final class TokenRecorder {
 		}
 		catch (SQLException ex) {
 			recordTimeOnly("reading the primary's WAL position failed: " + ex.getMessage() + " (SQLSTATE "
-					+ ex.getSQLState() + ")");
+					+ ex.getSQLState() + ")", scope);
 		}
 	}
 
@@ -168,7 +215,7 @@ public final class TokenRecorder {
 		}
 	}
 
-	private void record(Connection primary, long insertPosition) {
+	private void record(Connection primary, long insertPosition, ConsistencyScope scope) {
 		ClusterIdentity identity = this.states.identity();
 		if (identity == null) {
 			try {
@@ -182,31 +229,29 @@ public final class TokenRecorder {
 			}
 			catch (SQLException ex) {
 				recordTimeOnly("reading the cluster's identity failed: " + ex.getMessage() + " (SQLSTATE "
-						+ ex.getSQLState() + ")");
+						+ ex.getSQLState() + ")", scope);
 				return;
 			}
 		}
 		long position = identity.replayablePosition(insertPosition);
 		this.primaryReached.accept(position);
-		ConsistencyScope.currentOrNew()
-			.record(new ConsistencyToken(identity.systemIdentifier(), identity.timeline(), position,
-					this.clockMillis.getAsLong()));
+		scope.record(new ConsistencyToken(identity.systemIdentifier(), identity.timeline(), position,
+				this.clockMillis.getAsLong()));
 	}
 
 	/**
-	 * Record that the current scope wrote without a known position: its reads stay on the
-	 * primary for {@code window}.
+	 * Record that a scope wrote without a known position: its reads stay on the primary
+	 * for {@code window}.
 	 * @param why why no position is known, logged; {@code null} in mode {@code window}
 	 */
-	public void recordTimeOnly(@Nullable String why) {
+	private void recordTimeOnly(@Nullable String why, ConsistencyScope scope) {
 		if (why != null) {
 			logger.warn("Reads that follow this write stay on the primary for " + this.windowMillis
 					+ " ms (routing-pools.consistency.window): " + why);
 		}
 		ClusterIdentity identity = this.states.identity();
-		ConsistencyScope.currentOrNew()
-			.record(new ConsistencyToken((identity != null) ? identity.systemIdentifier() : 0,
-					(identity != null) ? identity.timeline() : 0, 0, this.clockMillis.getAsLong()));
+		scope.record(new ConsistencyToken((identity != null) ? identity.systemIdentifier() : 0,
+				(identity != null) ? identity.timeline() : 0, 0, this.clockMillis.getAsLong()));
 	}
 
 }

@@ -99,7 +99,7 @@ abstract class RoutedStatement implements Statement {
 	 * @throws SQLException if moving the statement fails
 	 */
 	final void executing(String sql) throws SQLException {
-		this.connection.executingSql(this, this.binding, this.recording, sql);
+		this.connection.executingSql(this, this.binding, this.recording, sql, false);
 		executing();
 	}
 
@@ -111,7 +111,7 @@ abstract class RoutedStatement implements Statement {
 	 * @throws SQLException if moving the statement fails
 	 */
 	final void batching(String sql) throws SQLException {
-		this.connection.executingSql(this, this.binding, this.recording, sql);
+		this.connection.executingSql(this, this.binding, this.recording, sql, true);
 		this.recording = null;
 	}
 
@@ -122,7 +122,7 @@ abstract class RoutedStatement implements Statement {
 	 * and the first on its binding
 	 */
 	private @Nullable StatementRecording firstExecution(String sql) throws SQLException {
-		this.connection.executingSql(this, this.binding, this.recording, sql);
+		this.connection.executingSql(this, this.binding, this.recording, sql, false);
 		return firstExecution();
 	}
 

@@ -170,13 +170,8 @@ public final class Router {
 
 	private Connection acquire(Binding logical, NamedPool pool, RouteReason reason) throws SQLException {
 		Connection connection = pool.borrow();
-		bound(logical, route(pool, reason));
+		logical.routed(route(pool, reason));
 		return connection;
-	}
-
-	private static void bound(Binding logical, Route route) {
-		route.bound();
-		logical.routed(route);
 	}
 
 	/**
@@ -279,7 +274,6 @@ public final class Router {
 			NamedPool replica = choose(candidates);
 			try {
 				Connection connection = replica.borrow();
-				// Counted once the replica is known to have replayed the position.
 				logical.routed(route(replica, reason));
 				logical.mustHaveReplayed(required);
 				return connection;

@@ -6,6 +6,7 @@ import java.sql.Statement;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 
+import io.routingpools.consistency.ConsistencyScope;
 import io.routingpools.consistency.TokenRecorder;
 import io.routingpools.pool.NamedPool;
 import io.routingpools.pool.PoolRole;
@@ -64,9 +65,13 @@ abstract class RoutingConnection extends ReRunningConnection implements Binding 
 	// Set while such a binding is being made, for the router (plainReadIntent()).
 	private boolean bindingPlainRead;
 
-	// Work that is not a plain read ran on the primary outside a transaction: the
-	// scope's token is recorded when the binding ends.
-	private boolean wroteOutsideTransaction;
+	// The scope in which work that is not a plain read ran on the primary outside a
+	// transaction: its token is recorded when the binding ends.
+	private @Nullable ConsistencyScope unrecordedWrite;
+
+	// The current binding was made for a plain statement whose SQL is not known yet: it
+	// is counted on its route when a plain read runs on it.
+	private boolean uncounted;
 
 	// A call failed in the current manual-commit transaction: its commit is not combined
 	// with the query for the token.
@@ -113,7 +118,7 @@ abstract class RoutingConnection extends ReRunningConnection implements Binding 
 	@Override
 	Connection bindAgain() throws SQLException {
 		if (this.plainReadBinding) {
-			return bindForPlainRead();
+			return bindForPlainRead(true);
 		}
 		return bind(this.autoCommit ? PoolRouting.currentPool() : transactionPool());
 	}
@@ -134,7 +139,9 @@ abstract class RoutingConnection extends ReRunningConnection implements Binding 
 		Connection connection = this.physical;
 		Route current = this.route;
 		if (connection != null && current != null) {
-			if (fitsAutoCommitWork(current)) {
+			// A binding for plain reads serves the calls between them (metadata, ...):
+			// statements that need the primary move there on their own.
+			if (fitsAutoCommitWork(current) || (this.plainReadBinding && PoolRouting.currentPool() == null)) {
 				return connection;
 			}
 			release();
@@ -169,24 +176,37 @@ abstract class RoutingConnection extends ReRunningConnection implements Binding 
 		Connection connection = this.physical;
 		if (connection != null) {
 			if (this.plainReadBinding || !isFree()) {
+				if (sql != null) {
+					countPlainRead();
+				}
 				return connection;
 			}
 			release();
 		}
-		return bindForPlainRead();
+		return bindForPlainRead(sql != null);
 	}
 
-	private Connection bindForPlainRead() throws SQLException {
+	private Connection bindForPlainRead(boolean sqlKnown) throws SQLException {
 		this.bindingPlainRead = true;
 		Connection connection;
 		try {
-			connection = bind(null);
+			connection = bind(null, sqlKnown);
 		}
 		finally {
 			this.bindingPlainRead = false;
 		}
 		this.plainReadBinding = true;
+		this.uncounted = !sqlKnown;
 		return connection;
+	}
+
+	// A plain read runs on a binding made before its SQL was known.
+	private void countPlainRead() {
+		Route current = this.route;
+		if (this.uncounted && current != null) {
+			this.uncounted = false;
+			current.bound();
+		}
 	}
 
 	/**
@@ -214,43 +234,46 @@ abstract class RoutingConnection extends ReRunningConnection implements Binding 
 	 */
 	private void wroteOutsideTransaction() {
 		Route current = this.route;
-		if (this.wroteOutsideTransaction || current == null || current.pool().role() != PoolRole.PRIMARY
+		if (this.unrecordedWrite != null || current == null || current.pool().role() != PoolRole.PRIMARY
 				|| current.reason().readOnlyWork() || this.readOnly) {
 			return;
 		}
 		TokenRecorder tokens = tokens();
 		if (tokens.records()) {
-			this.wroteOutsideTransaction = true;
-			tokens.recordTimeOnly(null);
+			this.unrecordedWrite = tokens.writeUnrecorded();
 		}
 	}
 
 	/**
-	 * A plain statement executes SQL outside a transaction: SQL that does not only read
-	 * runs on the primary. A statement created on a binding for plain reads moves there
-	 * first, created again with its recorded settings, if it is the only thing the
-	 * binding holds; otherwise it runs where it is (a replica refuses a write with
-	 * SQLSTATE 25006).
+	 * A plain statement executes SQL outside a transaction, or adds it to its batch: SQL
+	 * that does not only read, and any batch, runs on the primary. A statement created on
+	 * a binding for plain reads moves there first, created again with the settings made
+	 * on it, if it is the only thing the binding holds; otherwise it runs where it is (a
+	 * replica refuses a write with SQLSTATE 25006).
 	 */
 	@Override
 	final void executingSql(RoutedStatement statement, int statementBinding, @Nullable StatementRecording recording,
-			String sql) throws SQLException {
-		if (!this.autoCommit || PlainReads.isPlainRead(sql)) {
+			String sql, boolean batch) throws SQLException {
+		if (!this.autoCommit) {
+			return;
+		}
+		if (!batch && PlainReads.isPlainRead(sql)) {
+			countPlainRead();
 			return;
 		}
 		if (this.source.autoCommitReadsToReplicas()) {
 			this.pinnedToPrimary = true;
 		}
 		Route current = this.route;
-		if (this.plainReadBinding && current != null && current.reason().readOnlyWork()) {
-			if (recording == null || statementBinding != binding() || !onlyOneOpenStatement()) {
-				return;
-			}
-			release();
+		if (this.plainReadBinding && current != null && current.reason().readOnlyWork() && statementBinding == binding()
+				&& onlyOneOpenStatement()) {
 			try {
-				Statement again = recording.recreate(physical());
+				StatementRecording again = (recording != null) ? recording
+						: StatementCopies.settingsOf(statement.delegate);
+				release();
+				Statement moved = again.recreate(physical());
 				statementReopened();
-				statement.rebound(again, binding());
+				statement.rebound(moved, binding());
 			}
 			catch (SQLException ex) {
 				throw failed(ex);
@@ -311,6 +334,15 @@ abstract class RoutingConnection extends ReRunningConnection implements Binding 
 	}
 
 	private Connection bind(@Nullable String explicit) throws SQLException {
+		return bind(explicit, true);
+	}
+
+	/**
+	 * Bind through the router, and count the binding on its final route (after a replica
+	 * that was asked and found behind gave way to the primary), unless it waits for its
+	 * SQL to be counted.
+	 */
+	private Connection bind(@Nullable String explicit, boolean counted) throws SQLException {
 		checkOpen();
 		Router router = this.source.router();
 		this.requiredReplay = 0;
@@ -330,6 +362,9 @@ abstract class RoutingConnection extends ReRunningConnection implements Binding 
 		if (this.requiredReplay != 0) {
 			connection = caughtUpOrPrimary(connection, bound);
 		}
+		if (counted) {
+			Objects.requireNonNull(this.route).bound();
+		}
 		this.physical = connection;
 		bindingStarted();
 		return connection;
@@ -347,7 +382,6 @@ abstract class RoutingConnection extends ReRunningConnection implements Binding 
 		SQLException failure = null;
 		try {
 			if (router.consistency().awaitReplay(bound.pool(), connection, required)) {
-				bound.bound();
 				return connection;
 			}
 		}
@@ -427,6 +461,7 @@ abstract class RoutingConnection extends ReRunningConnection implements Binding 
 		this.physical = null;
 		this.route = null;
 		this.plainReadBinding = false;
+		this.uncounted = false;
 		bindingEnded();
 		if (connection != null && released != null) {
 			try {
@@ -434,9 +469,10 @@ abstract class RoutingConnection extends ReRunningConnection implements Binding 
 					this.demotionSuspected = false;
 					this.source.router().checkDemotion(released, connection);
 				}
-				if (this.wroteOutsideTransaction) {
-					this.wroteOutsideTransaction = false;
-					tokens().recordAfterCommit(connection);
+				ConsistencyScope wrote = this.unrecordedWrite;
+				if (wrote != null) {
+					this.unrecordedWrite = null;
+					tokens().recordUnrecordedWrite(connection, wrote);
 				}
 				connection.close();
 			}
@@ -492,6 +528,7 @@ abstract class RoutingConnection extends ReRunningConnection implements Binding 
 				if (autoCommit) {
 					// Ends the transaction in progress (JDBC commits it).
 					boolean records = recordsCommit();
+					pinAfterWriteTransaction();
 					transactionWorkEnded();
 					connection.setAutoCommit(true);
 					this.autoCommit = true;
@@ -560,6 +597,7 @@ abstract class RoutingConnection extends ReRunningConnection implements Binding 
 		boolean failedBefore = this.failedInTransaction;
 		boolean records = commit && recordsCommit();
 		this.failedInTransaction = false;
+		pinAfterWriteTransaction();
 		transactionWorkEnded();
 		try {
 			if (!commit) {
@@ -588,6 +626,19 @@ abstract class RoutingConnection extends ReRunningConnection implements Binding 
 		if (!this.autoCommit) {
 			releaseIfFree();
 			transactionEnded();
+		}
+	}
+
+	/**
+	 * A transaction that was not read-only ran on the primary: session state it may have
+	 * set ({@code SET}, a temporary table) must not be split from later plain reads, so
+	 * the connection stays on the primary when auto-commit reads go to replicas.
+	 */
+	private void pinAfterWriteTransaction() {
+		Route current = this.route;
+		if (this.source.autoCommitReadsToReplicas() && executedInTransaction() && current != null
+				&& current.pool().role() == PoolRole.PRIMARY && !current.reason().readOnlyWork() && !this.readOnly) {
+			this.pinnedToPrimary = true;
 		}
 	}
 
@@ -662,6 +713,11 @@ abstract class RoutingConnection extends ReRunningConnection implements Binding 
 		this.physical = null;
 		this.route = null;
 		this.plainReadBinding = false;
+		ConsistencyScope wrote = this.unrecordedWrite;
+		if (wrote != null) {
+			this.unrecordedWrite = null;
+			tokens().unrecordedWriteLost(wrote);
+		}
 		if (connection != null && aborted != null) {
 			try {
 				connection.abort(executor);

@@ -67,10 +67,11 @@ abstract class StatementTrackingConnection extends RecordingConnection {
 	 * @param statementBinding the binding it belongs to
 	 * @param recording how to create it again, if it is re-runnable
 	 * @param sql the SQL it executes
+	 * @param batch whether the SQL is added to the statement's batch rather than executed
 	 * @throws SQLException if moving the statement fails
 	 */
 	abstract void executingSql(RoutedStatement statement, int statementBinding, @Nullable StatementRecording recording,
-			String sql) throws SQLException;
+			String sql, boolean batch) throws SQLException;
 
 	/**
 	 * The application closed a statement.

@@ -143,11 +143,24 @@ class ConsistencyTokenFilterTests {
 	}
 
 	@Test
-	void incomingHeaderWinsOverTheCookie() throws Exception {
-		ConsistencyToken other = token(0x4100, NOW - 500);
-		this.request.setCookies(new Cookie(ConsistencyTokenFilter.COOKIE_NAME, other.serialize()));
+	void theLatestOfHeaderAndCookieIsTheScopesToken() throws Exception {
+		ConsistencyToken later = token(SENT.lsn() + 0x100, NOW - 500);
+		this.request.setCookies(new Cookie(ConsistencyTokenFilter.COOKIE_NAME, later.serialize()));
 		this.request.addHeader(ConsistencyTokenFilter.HEADER_NAME, SENT.serialize());
+		assertThat(tokenInChain()).isEqualTo(later);
+	}
+
+	@Test
+	void everyCookieOfTheNameIsConsidered() throws Exception {
+		this.request.setCookies(new Cookie(ConsistencyTokenFilter.COOKIE_NAME, "junk"),
+				new Cookie(ConsistencyTokenFilter.COOKIE_NAME, SENT.serialize()));
 		assertThat(tokenInChain()).isEqualTo(SENT);
+	}
+
+	@Test
+	void aTokenWithoutPositionFromTheClientIsIgnoredInModeLsn() throws Exception {
+		this.request.addHeader(ConsistencyTokenFilter.HEADER_NAME, token(0, NOW).serialize());
+		assertThat(tokenInChain()).isNull();
 	}
 
 	@Test

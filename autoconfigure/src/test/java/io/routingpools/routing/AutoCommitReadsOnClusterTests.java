@@ -3,6 +3,7 @@ package io.routingpools.routing;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 
 import javax.sql.DataSource;
 
@@ -13,6 +14,7 @@ import io.routingpools.embedded.PostgresNode;
 import io.routingpools.test.ClusterApplications;
 import io.routingpools.test.Nodes;
 import io.routingpools.test.ServedBy;
+import io.routingpools.test.Transactions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -21,8 +23,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * {@code routing.auto-commit-reads: replica} on the shared cluster (DESIGN section 4 rule
@@ -112,6 +117,100 @@ class AutoCommitReadsOnClusterTests {
 				assertThat(ServedBy.node(connection)).isEqualTo(cluster.primary().name());
 			}
 		});
+	}
+
+	@Test
+	void aPlainStatementThatReadThenWritesMovesToThePrimary() throws Exception {
+		runner.run((context) -> {
+			try (Connection connection = context.getBean(DataSource.class).getConnection();
+					Statement statement = connection.createStatement()) {
+				statement.setFetchSize(7);
+				try (ResultSet row = statement.executeQuery("select pg_is_in_recovery()")) {
+					row.next();
+					assertThat(row.getBoolean(1)).isTrue();
+				}
+				assertThat(statement.executeUpdate("insert into plain_reads values (" + System.nanoTime() + ")"))
+					.isEqualTo(1);
+				assertThat(statement.getFetchSize()).isEqualTo(7);
+			}
+		});
+	}
+
+	@Test
+	void aBatchOfPlainStatementsRunsOnThePrimaryAfterMetadata() {
+		runner.run((context) -> {
+			long id = System.nanoTime();
+			// JdbcTemplate asks the metadata whether batches are supported, between
+			// creating the statement and adding to its batch.
+			int[] counts = context.getBean(JdbcTemplate.class)
+				.batchUpdate("insert into plain_reads values (" + id + ")",
+						"insert into plain_reads values (" + (id + 1) + ")");
+			assertThat(counts).containsExactly(1, 1);
+		});
+	}
+
+	@Test
+	void sessionStateOfATransactionStaysWithTheConnection() throws Exception {
+		runner.run((context) -> {
+			try (Connection connection = context.getBean(DataSource.class).getConnection()) {
+				connection.setAutoCommit(false);
+				try (Statement statement = connection.createStatement()) {
+					statement.execute("set app.marker = 'on the primary'");
+					statement.execute("create temporary table scratch_tx (value int)");
+				}
+				connection.commit();
+				connection.setAutoCommit(true);
+				try (Statement statement = connection.createStatement();
+						ResultSet row = statement
+							.executeQuery("select current_setting('app.marker'), (select count(*) from scratch_tx)")) {
+					row.next();
+					assertThat(row.getString(1)).isEqualTo("on the primary");
+				}
+			}
+		});
+	}
+
+	@Test
+	void aWriteOnAConnectionStillOpenKeepsItsScopesReadsOnThePrimary() {
+		runner.withPropertyValues("routing-pools.consistency.window=100ms").run((context) -> {
+			JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
+			TransactionTemplate reads = Transactions.readOnly(context.getBean(PlatformTransactionManager.class));
+			cluster.replicas().forEach(PostgresNode::pauseReplay);
+			long id = System.nanoTime();
+			try (Connection open = context.getBean(DataSource.class).getConnection();
+					Statement statement = open.createStatement()) {
+				statement.executeUpdate("insert into plain_reads values (" + id + ")");
+				// Its position is read when the connection is closed; until then, however
+				// long past the window, the scope's reads stay on the primary.
+				await().during(Duration.ofMillis(600))
+					.atMost(Duration.ofSeconds(30))
+					.until(() -> reads.execute((status) -> jdbc
+						.queryForObject("select count(*) from plain_reads where id = ?", Long.class, id)) == 1);
+			}
+			Long count = reads.execute(
+					(status) -> jdbc.queryForObject("select count(*) from plain_reads where id = ?", Long.class, id));
+			assertThat(count).isEqualTo(1);
+		});
+	}
+
+	@Test
+	void aPlainWriteIsNotCountedAsAnAutoCommitRead() {
+		runner.run((context) -> {
+			Router router = context.getBean(Router.class);
+			long before = reads(router);
+			context.getBean(JdbcTemplate.class).update("insert into plain_reads values (" + System.nanoTime() + ")");
+			assertThat(reads(router)).isEqualTo(before);
+			context.getBean(JdbcTemplate.class).queryForObject("select count(*) from plain_reads", Long.class);
+			assertThat(reads(router)).isEqualTo(before + 1);
+		});
+	}
+
+	private static long reads(Router router) {
+		return router.routes()
+			.stream()
+			.filter((route) -> route.reason() == RouteReason.AUTO_COMMIT_READ)
+			.mapToLong(Route::bindings)
+			.sum();
 	}
 
 	@Test

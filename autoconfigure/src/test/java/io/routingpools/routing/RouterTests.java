@@ -32,7 +32,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
@@ -84,17 +83,6 @@ class RouterTests {
 		TestBinding binding = new TestBinding(true);
 		assertThat(url(acquire(router, binding))).isEqualTo(StubPools.url("replica-a"));
 		assertThat(binding.route).hasToString("replica-a (read-only)");
-	}
-
-	@Test
-	void eachBindingIsCountedOnItsRoute() throws SQLException {
-		Router router = router(fallback(true, 0), "replica-a");
-		acquire(router, new TestBinding(true));
-		acquire(router, new TestBinding(true));
-		acquire(router, new TestBinding(false));
-		assertThat(router.routes()).filteredOn((route) -> route.bindings() > 0)
-			.extracting(Route::toString, Route::bindings)
-			.containsExactlyInAnyOrder(tuple("replica-a (read-only)", 2L), tuple("primary (write)", 1L));
 	}
 
 	@Test

@@ -41,6 +41,7 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.tuple;
 
 /**
  * The logical connection's binding lifecycle, as docs/routing.md lists it ("When a
@@ -78,6 +79,25 @@ class RoutingConnectionTests {
 			assertThat(boundUrl(connection)).isNull();
 			assertThat(active("primary") + active("replica-a") + active("admin")).isZero();
 		}
+	}
+
+	@Test
+	void eachBindingIsCountedOnItsRoute() throws SQLException {
+		for (int i = 0; i < 2; i++) {
+			try (Connection connection = this.dataSource.getConnection()) {
+				connection.setReadOnly(true);
+				connection.setAutoCommit(false);
+				connection.prepareStatement("select 1").executeQuery();
+				connection.commit();
+			}
+		}
+		try (Connection connection = this.dataSource.getConnection()) {
+			connection.prepareStatement("insert into t values (1)").executeUpdate();
+		}
+		Router router = this.dataSource.router();
+		assertThat(router.routes()).filteredOn((route) -> route.bindings() > 0)
+			.extracting(Route::toString, Route::bindings)
+			.containsExactlyInAnyOrder(tuple("replica-a (read-only)", 2L), tuple("primary (write)", 1L));
 	}
 
 	@Test
