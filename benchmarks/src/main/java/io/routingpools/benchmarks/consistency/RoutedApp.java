@@ -10,29 +10,40 @@ import java.util.concurrent.locks.LockSupport;
 import javax.sql.DataSource;
 
 import io.routingpools.autoconfigure.RoutingPoolsAutoConfiguration;
-import io.routingpools.consistency.ReadYourWrites;
+import io.routingpools.autoconfigure.RoutingPoolsConsistencyAutoConfiguration;
 import io.routingpools.embedded.EmbeddedPostgresCluster;
 import io.routingpools.replica.ReplicaState;
 import io.routingpools.replica.ReplicaStates;
 import io.routingpools.routing.Route;
 import io.routingpools.routing.Router;
 
+import org.springframework.boot.ApplicationContextFactory;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.http.converter.autoconfigure.HttpMessageConvertersAutoConfiguration;
+import org.springframework.boot.tomcat.autoconfigure.servlet.TomcatServletWebServerAutoConfiguration;
+import org.springframework.boot.web.server.WebServer;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.boot.web.server.servlet.context.AnnotationConfigServletWebServerApplicationContext;
+import org.springframework.boot.webmvc.autoconfigure.DispatcherServletAutoConfiguration;
+import org.springframework.boot.webmvc.autoconfigure.WebMvcAutoConfiguration;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.annotation.EnableTransactionManagement;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * One application on the cluster: the starter, Spring's
  * {@code DataSourceTransactionManager} and a {@code JdbcTemplate}, as an application that
- * uses {@code @Transactional} would have them. Several may run at once (each has its own
- * pools and monitor).
+ * uses {@code @Transactional} would have them; or ({@link #web}) the same as a servlet
+ * web application on embedded Tomcat with the starter's consistency filter and
+ * {@link RowsController}. Several may run at once (each has its own pools and monitor).
  */
 final class RoutedApp implements AutoCloseable {
 
@@ -42,8 +53,8 @@ final class RoutedApp implements AutoCloseable {
 	private static final String INSERT = "insert into " + TABLE + " (id, client) values (?, ?)";
 
 	// The row, and which node answered, in one statement of the read's transaction.
-	private static final String READ = "select count(*), current_setting('cluster_name'), pg_is_in_recovery() from "
-			+ TABLE + " where id = ?";
+	static final String READ = "select count(*), current_setting('cluster_name'), pg_is_in_recovery() from " + TABLE
+			+ " where id = ?";
 
 	private static final Duration PATIENCE = Duration.ofSeconds(60);
 
@@ -61,8 +72,6 @@ final class RoutedApp implements AutoCloseable {
 
 	private final ReplicaStates states;
 
-	final ReadYourWrites rules;
-
 	/**
 	 * Start an application.
 	 * @param label what to call it in progress messages
@@ -71,6 +80,23 @@ final class RoutedApp implements AutoCloseable {
 	 * @param properties more properties ({@code routing-pools.consistency.*}, limits)
 	 */
 	RoutedApp(String label, EmbeddedPostgresCluster cluster, String primaryUrl, String... properties) {
+		this(label, false, cluster, primaryUrl, properties);
+	}
+
+	/**
+	 * Start a web application on a free port of the loopback interface.
+	 * @param label what to call it in progress messages
+	 * @param cluster the cluster
+	 * @param primaryUrl the primary's URL
+	 * @param properties more properties
+	 * @return the application, serving once this returns
+	 */
+	static RoutedApp web(String label, EmbeddedPostgresCluster cluster, String primaryUrl, String... properties) {
+		return new RoutedApp(label, true, cluster, primaryUrl, properties);
+	}
+
+	private RoutedApp(String label, boolean web, EmbeddedPostgresCluster cluster, String primaryUrl,
+			String... properties) {
 		this.label = label;
 		List<String> all = new ArrayList<>(List.of("routing-pools.primary.url=" + primaryUrl,
 				"routing-pools.replicas.replica-1.url=" + cluster.replicas().get(0).jdbcUrl(),
@@ -79,9 +105,21 @@ final class RoutedApp implements AutoCloseable {
 				"routing-pools.defaults.password=" + cluster.password(), "routing-pools.defaults.maximum-pool-size=10",
 				"spring.main.banner-mode=off", "logging.level.root=warn"));
 		all.addAll(List.of(properties));
-		this.context = new SpringApplicationBuilder(Application.class).web(WebApplicationType.NONE)
-			.properties(all.toArray(String[]::new))
-			.run();
+		if (web) {
+			all.addAll(List.of("server.port=0", "server.address=127.0.0.1"));
+			// The shaded jar has no META-INF/spring.factories, where Spring Boot finds
+			// the
+			// servlet web server's application context: named here.
+			this.context = new SpringApplicationBuilder(WebApplication.class).web(WebApplicationType.SERVLET)
+				.contextFactory(ApplicationContextFactory.of(AnnotationConfigServletWebServerApplicationContext::new))
+				.properties(all.toArray(String[]::new))
+				.run();
+		}
+		else {
+			this.context = new SpringApplicationBuilder(Application.class).web(WebApplicationType.NONE)
+				.properties(all.toArray(String[]::new))
+				.run();
+		}
 		this.jdbc = this.context.getBean(JdbcTemplate.class);
 		PlatformTransactionManager transactions = this.context.getBean(PlatformTransactionManager.class);
 		this.writes = new TransactionTemplate(transactions);
@@ -89,7 +127,6 @@ final class RoutedApp implements AutoCloseable {
 		this.reads.setReadOnly(true);
 		this.router = this.context.getBean(Router.class);
 		this.states = this.context.getBean(ReplicaStates.class);
-		this.rules = this.context.getBean(ReadYourWrites.class);
 		awaitReplicasUp();
 	}
 
@@ -115,6 +152,18 @@ final class RoutedApp implements AutoCloseable {
 			throw new IllegalStateException("No answer");
 		}
 		return read;
+	}
+
+	/**
+	 * The port a web application listens on.
+	 * @return the port, on 127.0.0.1
+	 */
+	int port() {
+		WebServer server = (this.context instanceof WebServerApplicationContext web) ? web.getWebServer() : null;
+		if (server != null) {
+			return server.getPort();
+		}
+		throw new IllegalStateException(this.label + " is not a web application");
 	}
 
 	/**
@@ -186,6 +235,23 @@ final class RoutedApp implements AutoCloseable {
 		JdbcTemplate jdbcTemplate(DataSource dataSource) {
 			return new JdbcTemplate(dataSource);
 		}
+
+	}
+
+	/**
+	 * The same as a servlet web application: Tomcat, the dispatcher servlet, Spring MVC,
+	 * the starter's consistency filter
+	 * ({@code RoutingPoolsConsistencyAutoConfiguration}), and {@code @Transactional}
+	 * controller methods. The auto-configurations are named because the shaded jar has
+	 * none of their {@code META-INF/spring} files.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@EnableTransactionManagement(proxyTargetClass = true)
+	@ImportAutoConfiguration({ RoutingPoolsAutoConfiguration.class, RoutingPoolsConsistencyAutoConfiguration.class,
+			TomcatServletWebServerAutoConfiguration.class, DispatcherServletAutoConfiguration.class,
+			WebMvcAutoConfiguration.class, HttpMessageConvertersAutoConfiguration.class })
+	@Import({ Application.class, RowsController.class })
+	static class WebApplication {
 
 	}
 
