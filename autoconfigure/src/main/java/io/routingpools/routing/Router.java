@@ -207,21 +207,28 @@ public final class Router {
 			throws SQLException {
 		List<NamedPool> candidates = eligible(replicas);
 		long required = this.consistency.requiredPosition();
+		// Whether the replica chosen must be asked if it replayed the scope's writes.
+		boolean ask = false;
 		if (required != ReadYourWrites.NOTHING_REQUIRED && !candidates.isEmpty()) {
 			if (required == ReadYourWrites.PRIMARY_REQUIRED) {
 				return fallBack(logical, null, RouteReason.CONSISTENCY);
 			}
 			List<NamedPool> caughtUp = caughtUp(candidates, required);
-			if (caughtUp.isEmpty()) {
-				return borrowToAsk(logical, candidates, required, reason);
-			}
-			candidates = caughtUp;
+			ask = caughtUp.isEmpty();
+			candidates = ask ? candidates : caughtUp;
 		}
 		SQLException failures = null;
 		while (!candidates.isEmpty()) {
 			NamedPool replica = choose(candidates);
 			try {
-				return acquire(logical, replica, reason);
+				Connection connection = acquire(logical, replica, reason);
+				if (ask) {
+					// None is known to have replayed them: the logical connection asks
+					// this one once the work's settings are applied, waiting up to
+					// max-wait, then goes to the primary (acquireForConsistency).
+					logical.mustHaveReplayed(required);
+				}
+				return connection;
 			}
 			catch (SQLException ex) {
 				failures = unableToLend(replica, ex, failures);
@@ -259,31 +266,6 @@ public final class Router {
 			}
 		}
 		return (caughtUp != null) ? caughtUp : candidates;
-	}
-
-	/**
-	 * No replica is known to have replayed the scope's writes: borrow from one, which the
-	 * logical connection asks, once its settings are applied, waiting up to
-	 * {@code max-wait} ({@link Binding#mustHaveReplayed(long)}); if it has not caught up
-	 * by then, the read goes to the primary ({@link #acquireForConsistency}).
-	 */
-	private Connection borrowToAsk(Binding logical, List<NamedPool> candidates, long required, RouteReason reason)
-			throws SQLException {
-		SQLException failures = null;
-		while (!candidates.isEmpty()) {
-			NamedPool replica = choose(candidates);
-			try {
-				Connection connection = replica.borrow();
-				logical.routed(route(replica, reason));
-				logical.mustHaveReplayed(required);
-				return connection;
-			}
-			catch (SQLException ex) {
-				failures = unableToLend(replica, ex, failures);
-				candidates = without(candidates, replica);
-			}
-		}
-		return fallBack(logical, failures, RouteReason.FALLBACK);
 	}
 
 	/**
