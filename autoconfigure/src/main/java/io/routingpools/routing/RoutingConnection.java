@@ -2,13 +2,11 @@ package io.routingpools.routing;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 
 import io.routingpools.consistency.ConsistencyScope;
 import io.routingpools.consistency.TokenRecorder;
-import io.routingpools.pool.NamedPool;
 import io.routingpools.pool.PoolRole;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -22,7 +20,8 @@ import org.jspecify.annotations.Nullable;
  * {@link RecordingConnection}, and the plain delegation of every other method is
  * generated at build time ({@code DelegatingRoutingConnection}); where each manual-commit
  * transaction begins and with which route, in {@link TransactionTrackingConnection}; how
- * read-only work outlives a lost node, in {@link ReRunningConnection}.
+ * read-only work outlives a lost node, in {@link ReRunningConnection}; where work outside
+ * transactions goes by its SQL, in {@link PlainReadsConnection}.
  * <p>
  * A binding ends at {@code commit()} or {@code rollback()} in manual-commit mode, when
  * auto-commit is switched on, when a transaction begins ({@code setAutoCommit(false)}) or
@@ -41,7 +40,7 @@ import org.jspecify.annotations.Nullable;
  * <p>
  * Not thread-safe, like any JDBC connection.
  */
-abstract class RoutingConnection extends ReRunningConnection implements Binding {
+abstract class RoutingConnection extends PlainReadsConnection {
 
 	private static final Log logger = LogFactory.getLog(RoutingConnection.class);
 
@@ -55,23 +54,9 @@ abstract class RoutingConnection extends ReRunningConnection implements Binding 
 	// ends, whether it is in recovery.
 	private boolean demotionSuspected;
 
-	// Work that is not a plain read ran outside transactions while auto-commit reads go
-	// to replicas: the connection stays on the primary until it is closed.
-	private boolean pinnedToPrimary;
-
-	// The current binding was made for a plain read outside a transaction.
-	private boolean plainReadBinding;
-
-	// Set while such a binding is being made, for the router (plainReadIntent()).
-	private boolean bindingPlainRead;
-
 	// The scope in which work that is not a plain read ran on the primary outside a
 	// transaction: its token is recorded when the binding ends.
 	private @Nullable ConsistencyScope unrecordedWrite;
-
-	// The current binding was made for a plain statement whose SQL is not known yet: it
-	// is counted on its route when a plain read runs on it.
-	private boolean uncounted;
 
 	// A call failed in the current manual-commit transaction: its commit is not combined
 	// with the query for the token.
@@ -83,16 +68,6 @@ abstract class RoutingConnection extends ReRunningConnection implements Binding 
 
 	RoutingConnection(RoutingDataSource source, boolean autoCommit) {
 		super(source, autoCommit);
-	}
-
-	@Override
-	public boolean readOnlyIntent() {
-		return this.readOnly || SpringReadOnlyWork.declared();
-	}
-
-	@Override
-	public boolean plainReadIntent() {
-		return this.bindingPlainRead;
 	}
 
 	@Override
@@ -117,7 +92,7 @@ abstract class RoutingConnection extends ReRunningConnection implements Binding 
 
 	@Override
 	Connection bindAgain() throws SQLException {
-		if (this.plainReadBinding) {
+		if (boundForPlainReads()) {
 			return bindForPlainRead(true);
 		}
 		return bind(this.autoCommit ? PoolRouting.currentPool() : transactionPool());
@@ -141,154 +116,12 @@ abstract class RoutingConnection extends ReRunningConnection implements Binding 
 		if (connection != null && current != null) {
 			// A binding for plain reads serves the calls between them (metadata, ...):
 			// statements that need the primary move there on their own.
-			if (fitsAutoCommitWork(current) || (this.plainReadBinding && PoolRouting.currentPool() == null)) {
+			if (fitsAutoCommitWork(current) || (boundForPlainReads() && PoolRouting.currentPool() == null)) {
 				return connection;
 			}
 			release();
 		}
 		return bind(PoolRouting.currentPool());
-	}
-
-	/**
-	 * The physical connection a statement is created on (see the generated
-	 * {@code DelegatingRoutingConnection}). Outside a transaction its SQL decides: SQL
-	 * that only reads ({@link PlainReads}) goes to a replica when
-	 * {@code routing.auto-commit-reads} is {@code replica}, in a binding that ends when
-	 * its statements are closed; anything else runs on the primary, and keeps the
-	 * connection there until it is closed, so that session state is never split across
-	 * nodes. It also tells the consistency rules that the scope wrote.
-	 * @param sql the statement's SQL, or {@code null} for a plain statement, whose SQL
-	 * comes with its execution ({@link #executingSql})
-	 * @return the physical connection to create the statement on
-	 * @throws SQLException if no pool can provide one
-	 */
-	final Connection physicalForStatement(@Nullable String sql) throws SQLException {
-		if (!this.autoCommit) {
-			return physical();
-		}
-		if (sql != null && !PlainReads.isPlainRead(sql)) {
-			return physicalForOtherWork();
-		}
-		if (!this.source.autoCommitReadsToReplicas() || this.pinnedToPrimary || readOnlyIntent()
-				|| PoolRouting.currentPool() != null) {
-			return physical();
-		}
-		Connection connection = this.physical;
-		if (connection != null) {
-			if (this.plainReadBinding || !isFree()) {
-				if (sql != null) {
-					countPlainRead();
-				}
-				return connection;
-			}
-			release();
-		}
-		return bindForPlainRead(sql != null);
-	}
-
-	private Connection bindForPlainRead(boolean sqlKnown) throws SQLException {
-		this.bindingPlainRead = true;
-		Connection connection;
-		try {
-			connection = bind(null, sqlKnown);
-		}
-		finally {
-			this.bindingPlainRead = false;
-		}
-		this.plainReadBinding = true;
-		this.uncounted = !sqlKnown;
-		return connection;
-	}
-
-	// A plain read runs on a binding made before its SQL was known.
-	private void countPlainRead() {
-		Route current = this.route;
-		if (this.uncounted && current != null) {
-			this.uncounted = false;
-			current.bound();
-		}
-	}
-
-	/**
-	 * Work that is not a plain read, outside a transaction: on the primary, where it
-	 * stays when auto-commit reads go to replicas. A binding made for plain reads cannot
-	 * serve it (a replica, or the primary set read-only), so it ends, with what it kept
-	 * open.
-	 */
-	private Connection physicalForOtherWork() throws SQLException {
-		if (this.source.autoCommitReadsToReplicas()) {
-			this.pinnedToPrimary = true;
-		}
-		Route current = this.route;
-		if (this.plainReadBinding && current != null && current.reason().readOnlyWork()) {
-			release();
-		}
-		Connection connection = physical();
-		wroteOutsideTransaction();
-		return connection;
-	}
-
-	/**
-	 * The scope wrote on the primary outside a transaction: until the binding ends and
-	 * the primary's position is read, the scope's reads stay on the primary.
-	 */
-	private void wroteOutsideTransaction() {
-		Route current = this.route;
-		if (this.unrecordedWrite != null || current == null || current.pool().role() != PoolRole.PRIMARY
-				|| current.reason().readOnlyWork() || this.readOnly) {
-			return;
-		}
-		TokenRecorder tokens = tokens();
-		if (tokens.records()) {
-			this.unrecordedWrite = tokens.writeUnrecorded();
-		}
-	}
-
-	/**
-	 * A plain statement executes SQL outside a transaction, or adds it to its batch: SQL
-	 * that does not only read, and any batch, runs on the primary. A statement created on
-	 * a binding for plain reads moves there first, created again with the settings made
-	 * on it, if it is the only thing the binding holds; otherwise it runs where it is (a
-	 * replica refuses a write with SQLSTATE 25006).
-	 */
-	@Override
-	final void executingSql(RoutedStatement statement, int statementBinding, @Nullable StatementRecording recording,
-			String sql, boolean batch) throws SQLException {
-		if (!this.autoCommit) {
-			return;
-		}
-		if (!batch && PlainReads.isPlainRead(sql)) {
-			countPlainRead();
-			return;
-		}
-		if (this.source.autoCommitReadsToReplicas()) {
-			this.pinnedToPrimary = true;
-		}
-		Route current = this.route;
-		if (this.plainReadBinding && current != null && current.reason().readOnlyWork() && statementBinding == binding()
-				&& onlyOneOpenStatement()) {
-			try {
-				StatementRecording again = (recording != null) ? recording
-						: StatementCopies.settingsOf(statement.delegate);
-				release();
-				Statement moved = again.recreate(physical());
-				statementReopened();
-				statement.rebound(moved, binding());
-			}
-			catch (SQLException ex) {
-				throw failed(ex);
-			}
-		}
-		wroteOutsideTransaction();
-	}
-
-	// A binding made for plain reads ends as soon as nothing holds it: the next plain
-	// read is routed on its own.
-	@Override
-	final void statementClosedByApplication() {
-		if (this.plainReadBinding && this.autoCommit) {
-			releaseIfFree();
-		}
 	}
 
 	/**
@@ -334,7 +167,7 @@ abstract class RoutingConnection extends ReRunningConnection implements Binding 
 	}
 
 	private Connection bind(@Nullable String explicit) throws SQLException {
-		return bind(explicit, true);
+		return bindTo(explicit, true);
 	}
 
 	/**
@@ -342,7 +175,8 @@ abstract class RoutingConnection extends ReRunningConnection implements Binding 
 	 * that was asked and found behind gave way to the primary), unless it waits for its
 	 * SQL to be counted.
 	 */
-	private Connection bind(@Nullable String explicit, boolean counted) throws SQLException {
+	@Override
+	final Connection bindTo(@Nullable String explicit, boolean counted) throws SQLException {
 		checkOpen();
 		Router router = this.source.router();
 		this.requiredReplay = 0;
@@ -441,7 +275,8 @@ abstract class RoutingConnection extends ReRunningConnection implements Binding 
 	 * application holds nothing that needs the physical connection. The work's outcome is
 	 * settled: a failure to give the connection back is logged, not thrown.
 	 */
-	private void releaseIfFree() {
+	@Override
+	final void releaseIfFree() {
 		if (!isFree()) {
 			return;
 		}
@@ -455,13 +290,13 @@ abstract class RoutingConnection extends ReRunningConnection implements Binding 
 		}
 	}
 
-	private void release() throws SQLException {
+	@Override
+	final void release() throws SQLException {
 		Connection connection = this.physical;
 		Route released = this.route;
 		this.physical = null;
 		this.route = null;
-		this.plainReadBinding = false;
-		this.uncounted = false;
+		plainReadBindingEnded();
 		bindingEnded();
 		if (connection != null && released != null) {
 			try {
@@ -630,15 +465,19 @@ abstract class RoutingConnection extends ReRunningConnection implements Binding 
 	}
 
 	/**
-	 * A transaction that was not read-only ran on the primary: session state it may have
-	 * set ({@code SET}, a temporary table) must not be split from later plain reads, so
-	 * the connection stays on the primary when auto-commit reads go to replicas.
+	 * The scope wrote on the primary outside a transaction: until the binding ends and
+	 * the primary's position is read, the scope's reads stay on the primary.
 	 */
-	private void pinAfterWriteTransaction() {
+	@Override
+	final void wroteOutsideTransaction() {
 		Route current = this.route;
-		if (this.source.autoCommitReadsToReplicas() && executedInTransaction() && current != null
-				&& current.pool().role() == PoolRole.PRIMARY && !current.reason().readOnlyWork() && !this.readOnly) {
-			this.pinnedToPrimary = true;
+		if (this.unrecordedWrite != null || current == null || current.pool().role() != PoolRole.PRIMARY
+				|| current.reason().readOnlyWork() || this.readOnly) {
+			return;
+		}
+		TokenRecorder tokens = tokens();
+		if (tokens.records()) {
+			this.unrecordedWrite = tokens.writeUnrecorded();
 		}
 	}
 
@@ -712,7 +551,7 @@ abstract class RoutingConnection extends ReRunningConnection implements Binding 
 		Route aborted = this.route;
 		this.physical = null;
 		this.route = null;
-		this.plainReadBinding = false;
+		plainReadBindingEnded();
 		ConsistencyScope wrote = this.unrecordedWrite;
 		if (wrote != null) {
 			this.unrecordedWrite = null;
