@@ -101,7 +101,7 @@ abstract class PlainReadsConnection extends ReRunningConnection implements Bindi
 	 * @throws SQLException if no pool can provide one
 	 */
 	final Connection physicalForStatement(@Nullable String sql) throws SQLException {
-		if (!this.autoCommit) {
+		if (!this.autoCommit || !this.source.classifiesSqlOutsideTransactions()) {
 			return physical();
 		}
 		if (sql != null && !PlainReads.isPlainRead(sql)) {
@@ -176,7 +176,7 @@ abstract class PlainReadsConnection extends ReRunningConnection implements Bindi
 	@Override
 	final void executingSql(RoutedStatement statement, int statementBinding, @Nullable StatementRecording recording,
 			String sql, boolean batch) throws SQLException {
-		if (!this.autoCommit) {
+		if (!this.autoCommit || !this.source.classifiesSqlOutsideTransactions()) {
 			return;
 		}
 		if (!batch && PlainReads.isPlainRead(sql)) {

@@ -32,6 +32,11 @@ public final class RoutingDataSource implements DataSource {
 
 	private final boolean autoCommitReadsToReplicas;
 
+	// Whether the SQL of work outside transactions matters: for auto-commit reads, or for
+	// the tokens recorded after auto-commit writes. Without either, it is never looked
+	// at.
+	private final boolean classifiesSqlOutsideTransactions;
+
 	private volatile int defaultIsolation;
 
 	/**
@@ -62,6 +67,7 @@ public final class RoutingDataSource implements DataSource {
 		this.defaultAutoCommit = defaultAutoCommit;
 		this.defaultIsolation = defaultIsolation;
 		this.autoCommitReadsToReplicas = autoCommitReadsToReplicas;
+		this.classifiesSqlOutsideTransactions = autoCommitReadsToReplicas || router.consistency().recorder().records();
 	}
 
 	Router router() {
@@ -70,6 +76,10 @@ public final class RoutingDataSource implements DataSource {
 
 	boolean autoCommitReadsToReplicas() {
 		return this.autoCommitReadsToReplicas;
+	}
+
+	boolean classifiesSqlOutsideTransactions() {
+		return this.classifiesSqlOutsideTransactions;
 	}
 
 	int defaultIsolation() {

@@ -674,6 +674,41 @@ public final class ConsistencyHarness {
 	}
 
 	private double rawLoad(RawCommit commit, Duration length) throws Exception {
+		return throughput(length, (client, end) -> {
+			long count = 0;
+			try (Connection connection = this.cluster.primary().connect();
+					PreparedStatement insert = connection
+						.prepareStatement("insert into " + RoutedApp.TABLE + " (id, client) values (?, ?)");
+					Statement statement = connection.createStatement()) {
+				connection.setAutoCommit(false);
+				while (System.nanoTime() < end) {
+					insert.setLong(1, this.ids.incrementAndGet());
+					insert.setInt(2, client);
+					insert.executeUpdate();
+					switch (commit) {
+						case PLAIN -> connection.commit();
+						case STATEMENT -> drain(statement, statement.execute(RECORDING_COMMIT));
+						case PREPARED -> {
+							try (PreparedStatement prepared = connection.prepareStatement(RECORDING_COMMIT)) {
+								drain(prepared, prepared.execute());
+							}
+						}
+					}
+					count++;
+				}
+			}
+			return count;
+		});
+	}
+
+	/**
+	 * Run the same load on {@link #THREADS} threads for a while.
+	 * @param length how long
+	 * @param load one thread's load: given the thread's number and when to stop (on
+	 * {@link System#nanoTime()}'s scale), it returns how many operations it completed
+	 * @return operations per second over all threads
+	 */
+	private double throughput(Duration length, ThreadLoad load) throws Exception {
 		long end = System.nanoTime() + length.toNanos();
 		ExecutorService threads = Executors.newFixedThreadPool(THREADS);
 		long start = System.nanoTime();
@@ -682,31 +717,7 @@ public final class ConsistencyHarness {
 			List<Future<Long>> work = new ArrayList<>();
 			for (int thread = 0; thread < THREADS; thread++) {
 				int client = thread;
-				work.add(threads.submit(() -> {
-					long count = 0;
-					try (Connection connection = this.cluster.primary().connect();
-							PreparedStatement insert = connection
-								.prepareStatement("insert into " + RoutedApp.TABLE + " (id, client) values (?, ?)");
-							Statement statement = connection.createStatement()) {
-						connection.setAutoCommit(false);
-						while (System.nanoTime() < end) {
-							insert.setLong(1, this.ids.incrementAndGet());
-							insert.setInt(2, client);
-							insert.executeUpdate();
-							switch (commit) {
-								case PLAIN -> connection.commit();
-								case STATEMENT -> drain(statement, statement.execute(RECORDING_COMMIT));
-								case PREPARED -> {
-									try (PreparedStatement prepared = connection.prepareStatement(RECORDING_COMMIT)) {
-										drain(prepared, prepared.execute());
-									}
-								}
-							}
-							count++;
-						}
-					}
-					return count;
-				}));
+				work.add(threads.submit(() -> load.run(client, end)));
 			}
 			for (Future<Long> each : work) {
 				total += each.get(remainingSeconds(), TimeUnit.SECONDS);
@@ -716,6 +727,14 @@ public final class ConsistencyHarness {
 			threads.shutdownNow();
 		}
 		return total / ((System.nanoTime() - start) / 1e9);
+	}
+
+	/** One thread's load of {@link #throughput}. */
+	@FunctionalInterface
+	private interface ThreadLoad {
+
+		long run(int client, long endNanos) throws Exception;
+
 	}
 
 	/** How a raw write transaction of part (d) commits. */
@@ -740,32 +759,15 @@ public final class ConsistencyHarness {
 	}
 
 	private double writeLoad(RoutedApp app, Duration length) throws Exception {
-		long end = System.nanoTime() + length.toNanos();
-		ExecutorService threads = Executors.newFixedThreadPool(THREADS);
-		long start = System.nanoTime();
-		long total = 0;
-		try {
-			List<Future<Long>> work = new ArrayList<>();
-			for (int thread = 0; thread < THREADS; thread++) {
-				int client = thread;
-				work.add(threads.submit(() -> {
-					long count = 0;
-					while (System.nanoTime() < end) {
-						app.write(this.ids.incrementAndGet(), client);
-						count++;
-					}
-					ConsistencyScope.restore(null);
-					return count;
-				}));
+		return throughput(length, (client, end) -> {
+			long count = 0;
+			while (System.nanoTime() < end) {
+				app.write(this.ids.incrementAndGet(), client);
+				count++;
 			}
-			for (Future<Long> each : work) {
-				total += each.get(remainingSeconds(), TimeUnit.SECONDS);
-			}
-		}
-		finally {
-			threads.shutdownNow();
-		}
-		return total / ((System.nanoTime() - start) / 1e9);
+			ConsistencyScope.restore(null);
+			return count;
+		});
 	}
 
 	/**
