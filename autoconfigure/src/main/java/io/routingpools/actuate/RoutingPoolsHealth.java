@@ -88,7 +88,10 @@ public final class RoutingPoolsHealth {
 		return switch (pool.role()) {
 			case PRIMARY -> primary(pool);
 			case REPLICA -> replica(pool);
-			case ADMIN -> new PoolHealth(pool.name(), true, finish(poolFigures(pool, new LinkedHashMap<>())));
+			// Not checked by the monitor: HikariCP's figures only. A dedicated tenant
+			// database that is down shows in its own pool's figures (no idle connection,
+			// waiting callers) but does not take the application down.
+			case ADMIN, TENANT -> new PoolHealth(pool.name(), true, finish(poolFigures(pool, new LinkedHashMap<>())));
 		};
 	}
 

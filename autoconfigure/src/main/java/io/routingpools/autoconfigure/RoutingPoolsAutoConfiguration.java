@@ -26,6 +26,9 @@ import io.routingpools.routing.FallbackPolicy;
 import io.routingpools.routing.Router;
 import io.routingpools.routing.RoutingDataSource;
 import io.routingpools.routing.UsePoolAdvisor;
+import io.routingpools.tenant.TenantEvents;
+import io.routingpools.tenant.TenantSettings;
+import io.routingpools.tenant.Tenants;
 import liquibase.integration.spring.SpringLiquibase;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -124,12 +127,23 @@ public final class RoutingPoolsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
+	Tenants routingPoolsTenants(RoutingPoolsProperties properties, NamedPools pools,
+			ObjectProvider<TenantEvents> events) {
+		RoutingPoolsProperties.Tenants tenants = properties.getTenants();
+		TenantSettings settings = new TenantSettings(tenants.getDefaultQuota(), tenants.getQuotaWaitTimeout(),
+				tenants.getQuotas(), tenants.getSessionVariable(), tenants.getDedicated().keySet());
+		return new Tenants(settings, pools, events.getIfUnique(() -> TenantEvents.NONE));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
 	Router routingPoolsRouter(NamedPools pools, LoadBalancer loadBalancer, RoutingPoolsProperties properties,
-			ReplicaStates states, ObjectProvider<FailoverEvents> events, ReadYourWrites consistency) {
+			ReplicaStates states, ObjectProvider<FailoverEvents> events, ReadYourWrites consistency, Tenants tenants) {
 		RoutingPoolsProperties.Routing routing = properties.getRouting();
 		return new Router(pools, loadBalancer,
 				new FallbackPolicy(routing.isFallbackToPrimary(), routing.getFallbackMaxConcurrency()),
-				new SuspectReplicas(pools.size()), states, events.getIfUnique(() -> FailoverEvents.NONE), consistency);
+				new SuspectReplicas(pools.size()), states, events.getIfUnique(() -> FailoverEvents.NONE), consistency,
+				tenants);
 	}
 
 	@Bean(destroyMethod = "close")

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import io.routingpools.consistency.ConsistencyMode;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.NestedConfigurationProperty;
@@ -50,6 +51,8 @@ public class RoutingPoolsProperties {
 	private final Health health = new Health();
 
 	private final Consistency consistency = new Consistency();
+
+	private final Tenants tenants = new Tenants();
 
 	public boolean isEnabled() {
 		return this.enabled;
@@ -101,6 +104,10 @@ public class RoutingPoolsProperties {
 
 	public Consistency getConsistency() {
 		return this.consistency;
+	}
+
+	public Tenants getTenants() {
+		return this.tenants;
 	}
 
 	/**
@@ -391,6 +398,111 @@ public class RoutingPoolsProperties {
 		 * its thread.
 		 */
 		NONE
+
+	}
+
+	/**
+	 * Tenants: how the tenant of a request is found, how many connections each may hold
+	 * on the shared pools, dedicated tenant databases, and the session variable for
+	 * row-level security.
+	 */
+	public static class Tenants {
+
+		/**
+		 * Request header the default tenant resolver reads. It trusts the client: use it
+		 * only behind a gateway that sets the header.
+		 */
+		private String header = "X-Tenant-Id";
+
+		/**
+		 * Whether web requests without a tenant are refused (400 Bad Request).
+		 */
+		private boolean requireTenant;
+
+		/**
+		 * Connections a tenant without a quota of its own may hold at once on the shared
+		 * pools (primary and replicas together). 0 for no limit.
+		 */
+		private int defaultQuota = 5;
+
+		/**
+		 * How long work over its tenant's quota waits for a connection slot before
+		 * TenantQuotaExceededException.
+		 */
+		private Duration quotaWaitTimeout = Duration.ofMillis(500);
+
+		/**
+		 * Quotas of named tenants: connections each may hold at once on the shared pools.
+		 */
+		private Map<String, Integer> quotas = new LinkedHashMap<>();
+
+		/**
+		 * Custom setting (for example app.tenant_id) set to the tenant id for each
+		 * binding, for row-level security policies. Unset: none.
+		 */
+		private @Nullable String sessionVariable;
+
+		/**
+		 * Tenants with a database of their own, by tenant id: each gets a pool named
+		 * 'tenant-<id>' that serves all its work.
+		 */
+		private Map<String, PoolProperties> dedicated = new LinkedHashMap<>();
+
+		public String getHeader() {
+			return this.header;
+		}
+
+		public void setHeader(String header) {
+			this.header = header;
+		}
+
+		public boolean isRequireTenant() {
+			return this.requireTenant;
+		}
+
+		public void setRequireTenant(boolean requireTenant) {
+			this.requireTenant = requireTenant;
+		}
+
+		public int getDefaultQuota() {
+			return this.defaultQuota;
+		}
+
+		public void setDefaultQuota(int defaultQuota) {
+			this.defaultQuota = defaultQuota;
+		}
+
+		public Duration getQuotaWaitTimeout() {
+			return this.quotaWaitTimeout;
+		}
+
+		public void setQuotaWaitTimeout(Duration quotaWaitTimeout) {
+			this.quotaWaitTimeout = quotaWaitTimeout;
+		}
+
+		public Map<String, Integer> getQuotas() {
+			return this.quotas;
+		}
+
+		public void setQuotas(Map<String, Integer> quotas) {
+			this.quotas = quotas;
+		}
+
+		public @Nullable String getSessionVariable() {
+			return this.sessionVariable;
+		}
+
+		public void setSessionVariable(@Nullable String sessionVariable) {
+			this.sessionVariable = sessionVariable;
+		}
+
+		public Map<String, PoolProperties> getDedicated() {
+			return this.dedicated;
+		}
+
+		public void setDedicated(Map<String, PoolProperties> dedicated) {
+			this.dedicated = dedicated;
+		}
 
 	}
 

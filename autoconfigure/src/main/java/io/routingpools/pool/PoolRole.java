@@ -12,6 +12,9 @@ public enum PoolRole {
 	REPLICA,
 
 	/** Migrations and explicitly routed operator work. */
-	ADMIN
+	ADMIN,
+
+	/** A tenant's own database ({@code tenant-<id>}): all that tenant's work. */
+	TENANT
 
 }

@@ -1,5 +1,8 @@
 package io.routingpools.routing;
 
+import io.routingpools.tenant.Tenant;
+import org.jspecify.annotations.Nullable;
+
 /**
  * What the {@link Router} sees of a logical connection it binds: what the work is, and
  * where to record the route it chose. Kept narrow so that the route decision does not
@@ -20,6 +23,12 @@ interface Binding {
 	 * @return {@code true} while a statement whose SQL only reads is bound
 	 */
 	boolean plainReadIntent();
+
+	/**
+	 * The tenant of the work about to run, taken when the binding began.
+	 * @return the tenant, or {@code null} for work without one
+	 */
+	@Nullable Tenant tenant();
 
 	/**
 	 * Isolation of the work about to run: the level set on the connection, else the

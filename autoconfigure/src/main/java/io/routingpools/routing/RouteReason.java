@@ -35,7 +35,10 @@ public enum RouteReason {
 	 * A plain read outside any transaction ({@code routing.auto-commit-reads: replica}):
 	 * its SQL only reads, so it goes to a replica.
 	 */
-	AUTO_COMMIT_READ("auto-commit-read", "it is a plain read outside a transaction (routing.auto-commit-reads)");
+	AUTO_COMMIT_READ("auto-commit-read", "it is a plain read outside a transaction (routing.auto-commit-reads)"),
+
+	/** The work's tenant has a dedicated pool, which serves all its work. */
+	TENANT("tenant", "the work's tenant has a dedicated database (routing-pools.tenants.dedicated)");
 
 	private final String tag;
 
@@ -60,7 +63,7 @@ public enum RouteReason {
 	 * auto-commit-read routes
 	 */
 	boolean readOnlyWork() {
-		return this != WRITE && this != EXPLICIT;
+		return this != WRITE && this != EXPLICIT && this != TENANT;
 	}
 
 	/**

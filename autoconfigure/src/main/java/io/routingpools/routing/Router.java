@@ -21,18 +21,20 @@ import io.routingpools.replica.LoadBalancer;
 import io.routingpools.replica.ReplicaStates;
 import io.routingpools.replica.ReplicaStatus;
 import io.routingpools.replica.SuspectReplicas;
+import io.routingpools.tenant.Tenant;
+import io.routingpools.tenant.Tenants;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Decides where a logical connection binds and borrows the physical connection there
- * (DESIGN section 4): an explicit route wins, read-only work goes to a replica unless a
- * hot standby cannot run it, everything else to the primary. Only replicas the monitor
- * has {@code UP} are tried: a request thread never waits on a replica the monitor knows
- * is gone. A replica that fails to provide a connection between checks is skipped for a
- * short while and the read moves to the next replica, then to the primary if fallback is
- * allowed.
+ * (DESIGN section 4): an explicit route wins, then a tenant's dedicated pool; read-only
+ * work goes to a replica unless a hot standby cannot run it, everything else to the
+ * primary. Only replicas the monitor has {@code UP} are tried: a request thread never
+ * waits on a replica the monitor knows is gone. A replica that fails to provide a
+ * connection between checks is skipped for a short while and the read moves to the next
+ * replica, then to the primary if fallback is allowed.
  * <p>
  * A read whose scope wrote something ({@link ReadYourWrites}) goes only to a replica
  * known to have replayed that write; when none is known to, one replica is asked and
@@ -59,6 +61,8 @@ public final class Router {
 
 	private final ReadYourWrites consistency;
 
+	private final Tenants tenants;
+
 	private final @Nullable Semaphore fallbackPermits;
 
 	private final Route[] routes;
@@ -72,9 +76,10 @@ public final class Router {
 	 * @param states the replica monitor's states
 	 * @param events told when work moves off a node
 	 * @param consistency which replicas may serve reads that follow a write
+	 * @param tenants the tenants: quotas, dedicated pools, session variable
 	 */
 	public Router(NamedPools pools, LoadBalancer loadBalancer, FallbackPolicy fallback, SuspectReplicas suspects,
-			ReplicaStates states, FailoverEvents events, ReadYourWrites consistency) {
+			ReplicaStates states, FailoverEvents events, ReadYourWrites consistency, Tenants tenants) {
 		this.pools = pools;
 		this.loadBalancer = loadBalancer;
 		this.fallback = fallback;
@@ -82,6 +87,7 @@ public final class Router {
 		this.states = states;
 		this.events = events;
 		this.consistency = consistency;
+		this.tenants = tenants;
 		this.fallbackPermits = (fallback.maxConcurrency() > 0) ? new Semaphore(fallback.maxConcurrency()) : null;
 		this.routes = new Route[pools.size() * REASONS.length];
 		for (NamedPool pool : pools.all()) {
@@ -101,6 +107,30 @@ public final class Router {
 	 */
 	public ReadYourWrites consistency() {
 		return this.consistency;
+	}
+
+	/**
+	 * The tenants whose work binds through this router.
+	 * @return the tenants
+	 */
+	public Tenants tenants() {
+		return this.tenants;
+	}
+
+	/**
+	 * Whether a binding of a tenant's work under the given explicit route lands on a
+	 * shared pool (the primary or a replica), where the tenant's quota applies.
+	 * @param tenant the tenant
+	 * @param explicit the pool named for the work, or {@code null}
+	 * @return {@code true} when the binding counts against the quota
+	 * @throws SQLException {@code 3D000} for an unknown pool name
+	 */
+	boolean usesSharedPool(Tenant tenant, @Nullable String explicit) throws SQLException {
+		if (explicit != null) {
+			PoolRole role = require(explicit).role();
+			return role == PoolRole.PRIMARY || role == PoolRole.REPLICA;
+		}
+		return tenant.dedicatedPool() == null;
 	}
 
 	/**
@@ -126,7 +156,8 @@ public final class Router {
 			case REPLICA -> reason == RouteReason.READ_ONLY || reason == RouteReason.AUTO_COMMIT_READ
 					|| reason == RouteReason.EXPLICIT;
 			case ADMIN -> reason == RouteReason.EXPLICIT;
-			case PRIMARY -> reason != RouteReason.AUTO_COMMIT_READ
+			case TENANT -> reason == RouteReason.EXPLICIT || reason == RouteReason.TENANT;
+			case PRIMARY -> reason != RouteReason.AUTO_COMMIT_READ && reason != RouteReason.TENANT
 					&& (reason != RouteReason.READ_ONLY || this.pools.replicas().isEmpty());
 		};
 	}
@@ -154,6 +185,11 @@ public final class Router {
 						+ "REPEATABLE READ there, or route the work to the primary", SqlStates.FEATURE_NOT_SUPPORTED);
 			}
 			return acquire(logical, pool, RouteReason.EXPLICIT);
+		}
+		Tenant tenant = logical.tenant();
+		NamedPool dedicated = (tenant != null) ? tenant.dedicatedPool() : null;
+		if (dedicated != null) {
+			return acquire(logical, dedicated, RouteReason.TENANT);
 		}
 		List<NamedPool> replicas = this.pools.replicas();
 		boolean readOnly = logical.readOnlyIntent();

@@ -21,7 +21,8 @@ import org.jspecify.annotations.Nullable;
  * generated at build time ({@code DelegatingRoutingConnection}); where each manual-commit
  * transaction begins and with which route, in {@link TransactionTrackingConnection}; how
  * read-only work outlives a lost node, in {@link ReRunningConnection}; where work outside
- * transactions goes by its SQL, in {@link PlainReadsConnection}.
+ * transactions goes by its SQL, in {@link PlainReadsConnection}; the tenant's quota slot
+ * and session variable, in {@link TenantBindingConnection}.
  * <p>
  * A binding ends at {@code commit()} or {@code rollback()} in manual-commit mode, when
  * auto-commit is switched on, when a transaction begins ({@code setAutoCommit(false)}) or
@@ -40,7 +41,7 @@ import org.jspecify.annotations.Nullable;
  * <p>
  * Not thread-safe, like any JDBC connection.
  */
-abstract class RoutingConnection extends PlainReadsConnection {
+abstract class RoutingConnection extends TenantBindingConnection {
 
 	private static final Log logger = LogFactory.getLog(RoutingConnection.class);
 
@@ -104,6 +105,7 @@ abstract class RoutingConnection extends PlainReadsConnection {
 		this.physical = null;
 		this.route = null;
 		bindingEnded();
+		tenantBindingEnded();
 	}
 
 	@Override
@@ -117,6 +119,7 @@ abstract class RoutingConnection extends PlainReadsConnection {
 			// A binding for plain reads serves the calls between them (metadata, ...):
 			// statements that need the primary move there on their own.
 			if (fitsAutoCommitWork(current) || (boundForPlainReads() && PoolRouting.currentPool() == null)) {
+				tenantAutoCommitWork(connection, current.pool());
 				return connection;
 			}
 			release();
@@ -129,7 +132,8 @@ abstract class RoutingConnection extends PlainReadsConnection {
 	 * effect when the transaction began, and only to be used under that route.
 	 */
 	private Connection transactionPhysical() throws SQLException {
-		if (firstUseOfTransaction()) {
+		boolean first = firstUseOfTransaction();
+		if (first) {
 			Route kept = this.route;
 			if (kept != null && !servedBy(kept, transactionPool(), readOnlyIntent())) {
 				release();
@@ -140,6 +144,9 @@ abstract class RoutingConnection extends PlainReadsConnection {
 		if (connection == null || current == null) {
 			connection = bind(transactionPool());
 			current = Objects.requireNonNull(this.route);
+		}
+		else if (first) {
+			tenantTransactionBegins(connection, current.pool());
 		}
 		String named = PoolRouting.currentPool();
 		if (named != null && !mayName(named, current)) {
@@ -157,6 +164,9 @@ abstract class RoutingConnection extends PlainReadsConnection {
 		String named = PoolRouting.currentPool();
 		if (named != null) {
 			return named.equals(current.pool().name());
+		}
+		if (current.reason() == RouteReason.TENANT) {
+			return fitsTenantRoute(current);
 		}
 		boolean readOnly = readOnlyIntent();
 		if (current.reason() != RouteReason.EXPLICIT && current.reason().readOnlyWork() == readOnly) {
@@ -180,21 +190,38 @@ abstract class RoutingConnection extends PlainReadsConnection {
 		checkOpen();
 		Router router = this.source.router();
 		this.requiredReplay = 0;
-		Connection connection = router.acquire(this, explicit);
-		Route bound = Objects.requireNonNull(this.route);
-		if (replay(connection, bound)
-				&& (bound.reason() == RouteReason.READ_ONLY || bound.reason() == RouteReason.AUTO_COMMIT_READ)
-				&& bound.pool().role() == PoolRole.REPLICA && !HotStandby.canRun(transactionIsolation())) {
-			// The pools' default isolation was only just learned, from this connection,
-			// and a standby cannot run it: route again knowing it.
-			giveBack(connection, bound);
-			this.requiredReplay = 0;
+		tenantBindingBegins(explicit);
+		Connection connection;
+		try {
 			connection = router.acquire(this, explicit);
-			bound = Objects.requireNonNull(this.route);
-			replay(connection, bound);
+			Route bound = Objects.requireNonNull(this.route);
+			if (replay(connection, bound)
+					&& (bound.reason() == RouteReason.READ_ONLY || bound.reason() == RouteReason.AUTO_COMMIT_READ)
+					&& bound.pool().role() == PoolRole.REPLICA && !HotStandby.canRun(transactionIsolation())) {
+				// The pools' default isolation was only just learned, from this
+				// connection, and a standby cannot run it: route again knowing it.
+				giveBack(connection, bound);
+				this.requiredReplay = 0;
+				connection = router.acquire(this, explicit);
+				bound = Objects.requireNonNull(this.route);
+				replay(connection, bound);
+			}
+			if (this.requiredReplay != 0) {
+				connection = caughtUpOrPrimary(connection, bound);
+				bound = Objects.requireNonNull(this.route);
+			}
+			try {
+				tenantBound(connection, bound.pool());
+			}
+			catch (SQLException ex) {
+				tenantBindingEnding(connection, bound.pool());
+				giveBack(connection, bound);
+				throw ex;
+			}
 		}
-		if (this.requiredReplay != 0) {
-			connection = caughtUpOrPrimary(connection, bound);
+		catch (SQLException | RuntimeException ex) {
+			tenantBindingEnded();
+			throw ex;
 		}
 		if (counted) {
 			Objects.requireNonNull(this.route).bound();
@@ -298,22 +325,26 @@ abstract class RoutingConnection extends PlainReadsConnection {
 		this.route = null;
 		plainReadBindingEnded();
 		bindingEnded();
-		if (connection != null && released != null) {
-			try {
-				if (this.demotionSuspected) {
-					this.demotionSuspected = false;
-					this.source.router().checkDemotion(released, connection);
-				}
-				ConsistencyScope wrote = this.unrecordedWrite;
-				if (wrote != null) {
-					this.unrecordedWrite = null;
-					tokens().recordUnrecordedWrite(connection, wrote);
-				}
-				connection.close();
+		if (connection == null || released == null) {
+			tenantBindingEnded();
+			return;
+		}
+		try {
+			if (this.demotionSuspected) {
+				this.demotionSuspected = false;
+				this.source.router().checkDemotion(released, connection);
 			}
-			finally {
-				this.source.router().released(released, connection);
+			ConsistencyScope wrote = this.unrecordedWrite;
+			if (wrote != null) {
+				this.unrecordedWrite = null;
+				tokens().recordUnrecordedWrite(connection, wrote);
 			}
+			tenantBindingEnding(connection, released.pool());
+			connection.close();
+		}
+		finally {
+			this.source.router().released(released, connection);
+			tenantBindingEnded();
 		}
 	}
 
@@ -565,7 +596,11 @@ abstract class RoutingConnection extends PlainReadsConnection {
 				// HikariCP's abort does not give the slot back: evict the connection.
 				aborted.pool().dataSource().evictConnection(connection);
 				this.source.router().released(aborted, connection);
+				tenantBindingEnded();
 			}
+		}
+		else {
+			tenantBindingEnded();
 		}
 	}
 

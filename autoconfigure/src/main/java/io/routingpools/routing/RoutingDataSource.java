@@ -9,6 +9,7 @@ import java.util.logging.Logger;
 import javax.sql.DataSource;
 
 import io.routingpools.pool.NamedPools;
+import io.routingpools.tenant.TenantSessionVariable;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -36,6 +37,8 @@ public final class RoutingDataSource implements DataSource {
 	// the tokens recorded after auto-commit writes. Without either, it is never looked
 	// at.
 	private final boolean classifiesSqlOutsideTransactions;
+
+	private final @Nullable TenantSessionVariable tenantVariable;
 
 	private volatile int defaultIsolation;
 
@@ -68,10 +71,19 @@ public final class RoutingDataSource implements DataSource {
 		this.defaultIsolation = defaultIsolation;
 		this.autoCommitReadsToReplicas = autoCommitReadsToReplicas;
 		this.classifiesSqlOutsideTransactions = autoCommitReadsToReplicas || router.consistency().recorder().records();
+		String variable = router.tenants().sessionVariable();
+		this.tenantVariable = (variable != null) ? new TenantSessionVariable(variable) : null;
 	}
 
 	Router router() {
 		return this.router;
+	}
+
+	/**
+	 * The setting that carries each binding's tenant, if configured.
+	 */
+	@Nullable TenantSessionVariable tenantVariable() {
+		return this.tenantVariable;
 	}
 
 	boolean autoCommitReadsToReplicas() {

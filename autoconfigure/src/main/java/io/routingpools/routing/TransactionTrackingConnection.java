@@ -109,8 +109,9 @@ abstract class TransactionTrackingConnection extends StatementTrackingConnection
 	/**
 	 * Whether work inside a transaction may name a pool: only the one the transaction
 	 * began with. A transaction that began without a named pool may name the primary if
-	 * it runs there as a write transaction; the replica a read-only one runs on is the
-	 * load balancer's choice, so naming any pool there fails every time, not by chance.
+	 * it runs there as a write transaction, and a tenant's dedicated pool; the replica a
+	 * read-only one runs on is the load balancer's choice, so naming any pool there fails
+	 * every time, not by chance.
 	 * @param named the pool named now
 	 * @param current the transaction's route
 	 * @return whether the work may run
@@ -119,7 +120,8 @@ abstract class TransactionTrackingConnection extends StatementTrackingConnection
 		if (!named.equals(current.pool().name())) {
 			return false;
 		}
-		return this.transactionPool != null || current.reason() == RouteReason.WRITE;
+		return this.transactionPool != null || current.reason() == RouteReason.WRITE
+				|| current.reason() == RouteReason.TENANT;
 	}
 
 	/**

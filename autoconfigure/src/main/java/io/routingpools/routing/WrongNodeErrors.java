@@ -37,6 +37,7 @@ final class WrongNodeErrors {
 			case AUTO_COMMIT_READ -> "; its SQL was taken for a plain read, but the statement writes: run it in a "
 					+ "transaction, or set routing-pools.routing.auto-commit-reads to primary";
 			case EXPLICIT -> "; the pool it was explicitly routed to does not accept writes";
+			case TENANT -> "; the tenant's dedicated database does not accept writes (is its URL a standby?)";
 			case WRITE -> "";
 		};
 	}

@@ -23,6 +23,7 @@ import io.routingpools.test.stub.StubConnection;
 import io.routingpools.test.stub.StubDriver;
 import io.routingpools.test.stub.StubPools;
 import io.routingpools.test.stub.StubPreparedStatement;
+import io.routingpools.tenant.Tenants;
 import org.awaitility.Awaitility;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
@@ -64,7 +65,8 @@ class ReRunTests {
 		};
 		Router router = new Router(this.pools, new RoundRobinLoadBalancer(), new FallbackPolicy(true, 0), this.suspects,
 				new ReplicaStates(this.pools, Clock.systemUTC()), events,
-				TestConsistency.none(new ReplicaStates(this.pools, Clock.systemUTC())));
+				TestConsistency.none(new ReplicaStates(this.pools, Clock.systemUTC())),
+				Tenants.withDefaults(this.pools));
 		this.dataSource = new RoutingDataSource(router, true, Connection.TRANSACTION_READ_COMMITTED);
 	}
 

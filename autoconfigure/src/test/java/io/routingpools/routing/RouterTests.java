@@ -26,6 +26,8 @@ import io.routingpools.replica.SuspectReplicas;
 import io.routingpools.test.stub.StubConnection;
 import io.routingpools.test.stub.StubDriver;
 import io.routingpools.test.stub.StubPools;
+import io.routingpools.tenant.Tenant;
+import io.routingpools.tenant.Tenants;
 import org.awaitility.Awaitility;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
@@ -281,7 +283,8 @@ class RouterTests {
 		Router router = new Router(this.pools, new RoundRobinLoadBalancer(), fallback(true, 0),
 				this.suspects = new SuspectReplicas(this.pools.size(), SUSPECT_TIME, this.clock::get),
 				new ReplicaStates(this.pools, Clock.systemUTC()), FailoverEvents.NONE,
-				TestConsistency.none(new ReplicaStates(this.pools, Clock.systemUTC())));
+				TestConsistency.none(new ReplicaStates(this.pools, Clock.systemUTC())),
+				Tenants.withDefaults(this.pools));
 		NamedPool replica = pool("replica-a");
 		this.borrowed.add(replica.borrow());
 		CompletableFuture.runAsync(() -> borrowAndClose(replica));
@@ -342,7 +345,7 @@ class RouterTests {
 		this.suspects = new SuspectReplicas(this.pools.size(), SUSPECT_TIME, this.clock::get);
 		this.states = new ReplicaStates(this.pools, Clock.systemUTC());
 		return new Router(this.pools, new RoundRobinLoadBalancer(), fallback, this.suspects, this.states,
-				FailoverEvents.NONE, TestConsistency.none(this.states));
+				FailoverEvents.NONE, TestConsistency.none(this.states), Tenants.withDefaults(this.pools));
 	}
 
 	private static FallbackPolicy fallback(boolean toPrimary, int maxConcurrency) {
@@ -409,6 +412,11 @@ class RouterTests {
 		@Override
 		public boolean plainReadIntent() {
 			return false;
+		}
+
+		@Override
+		public @Nullable Tenant tenant() {
+			return null;
 		}
 
 		@Override

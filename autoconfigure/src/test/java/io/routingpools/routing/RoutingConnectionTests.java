@@ -28,6 +28,7 @@ import io.routingpools.test.stub.StubConnection;
 import io.routingpools.test.stub.StubPools;
 import io.routingpools.test.stub.StubPreparedStatement;
 import io.routingpools.test.stub.StubResultSet;
+import io.routingpools.tenant.Tenants;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -63,7 +64,8 @@ class RoutingConnectionTests {
 		this.suspects = new SuspectReplicas(this.pools.size(), Duration.ofMinutes(1), System::nanoTime);
 		Router router = new Router(this.pools, new RoundRobinLoadBalancer(), new FallbackPolicy(true, 0), this.suspects,
 				new ReplicaStates(this.pools, Clock.systemUTC()), FailoverEvents.NONE,
-				TestConsistency.none(new ReplicaStates(this.pools, Clock.systemUTC())));
+				TestConsistency.none(new ReplicaStates(this.pools, Clock.systemUTC())),
+				Tenants.withDefaults(this.pools));
 		this.dataSource = new RoutingDataSource(router, true, Connection.TRANSACTION_READ_COMMITTED);
 	}
 
@@ -666,7 +668,7 @@ class RoutingConnectionTests {
 	private static RoutingDataSource dataSourceOver(NamedPools pools) {
 		Router router = new Router(pools, new RoundRobinLoadBalancer(), new FallbackPolicy(true, 0),
 				new SuspectReplicas(pools.size()), new ReplicaStates(pools, Clock.systemUTC()), FailoverEvents.NONE,
-				TestConsistency.none(new ReplicaStates(pools, Clock.systemUTC())));
+				TestConsistency.none(new ReplicaStates(pools, Clock.systemUTC())), Tenants.withDefaults(pools));
 		return new RoutingDataSource(router, true, Connection.TRANSACTION_READ_COMMITTED);
 	}
 

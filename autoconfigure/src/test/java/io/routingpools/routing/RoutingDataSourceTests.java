@@ -12,6 +12,7 @@ import io.routingpools.replica.ReplicaStates;
 import io.routingpools.replica.RoundRobinLoadBalancer;
 import io.routingpools.replica.SuspectReplicas;
 import io.routingpools.test.stub.StubPools;
+import io.routingpools.tenant.Tenants;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,7 +36,8 @@ class RoutingDataSourceTests {
 		this.pools = StubPools.start(1, "replica-a");
 		Router router = new Router(this.pools, new RoundRobinLoadBalancer(), new FallbackPolicy(true, 0),
 				new SuspectReplicas(this.pools.size()), new ReplicaStates(this.pools, Clock.systemUTC()),
-				FailoverEvents.NONE, TestConsistency.none(new ReplicaStates(this.pools, Clock.systemUTC())));
+				FailoverEvents.NONE, TestConsistency.none(new ReplicaStates(this.pools, Clock.systemUTC())),
+				Tenants.withDefaults(this.pools));
 		this.dataSource = new RoutingDataSource(router, true, Connection.TRANSACTION_READ_COMMITTED);
 	}
 

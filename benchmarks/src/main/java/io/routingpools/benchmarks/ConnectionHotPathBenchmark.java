@@ -31,6 +31,7 @@ import io.routingpools.replica.WeightedRandomLoadBalancer;
 import io.routingpools.routing.FallbackPolicy;
 import io.routingpools.routing.Router;
 import io.routingpools.routing.RoutingDataSource;
+import io.routingpools.tenant.Tenants;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -116,7 +117,8 @@ public class ConnectionHotPathBenchmark {
 		Router router = new Router(this.pools, loadBalancer(this.balancer), new FallbackPolicy(true, 0),
 				new SuspectReplicas(this.pools.size()), states, FailoverEvents.NONE,
 				new ReadYourWrites(new ConsistencySettings(ConsistencyMode.LSN, Duration.ofMillis(20),
-						Duration.ofSeconds(2), Duration.ofSeconds(30)), states, null));
+						Duration.ofSeconds(2), Duration.ofSeconds(30)), states, null),
+				Tenants.withDefaults(this.pools));
 		this.routing = new RoutingDataSource(router, true, Connection.TRANSACTION_READ_COMMITTED);
 		checkRoute(this.primary, false, PRIMARY_URL);
 		checkRoute(this.routing, false, PRIMARY_URL);
