@@ -62,6 +62,8 @@ public final class TenantFairnessHarness {
 
 	private static final int QUIET_THREADS = 2;
 
+	// A thread of TenantLoad holds a connection about two thirds of the time: the noisy
+	// tenant's threads want more connections than the pool has.
 	private static final int LOAD_FACTOR = 10;
 
 	private static final int POOL_SIZE = 10;
