@@ -1,10 +1,12 @@
 package io.routingpools.autoconfigure;
 
 import java.time.Duration;
+import java.util.List;
 
 import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.routingpools.RoutingPools;
 import io.routingpools.consistency.ConsistencyMode;
 import io.routingpools.consistency.ConsistencySettings;
 import io.routingpools.consistency.ReadYourWrites;
@@ -14,6 +16,7 @@ import io.routingpools.replica.ReplicaStates;
 import io.routingpools.routing.Route;
 import io.routingpools.routing.Router;
 import io.routingpools.routing.RoutingDataSource;
+import io.routingpools.tenant.Tenant;
 import io.routingpools.tenant.Tenants;
 import org.junit.jupiter.api.Test;
 
@@ -293,6 +296,20 @@ class RoutingPoolsAutoConfigurationTests {
 			assertThat(context.getBean(Router.class).routes()).extracting(Route::toString)
 				.contains("tenant-bigcorp (tenant)", "tenant-bigcorp (explicit)");
 		});
+	}
+
+	@Test
+	void routingPoolsBeanShowsTheConfiguredTenants() {
+		this.runner
+			.withPropertyValues(BIGCORP_URL, "routing-pools.tenants.quotas.acme=10",
+					"routing-pools.tenants.default-quota=3")
+			.run((context) -> {
+				List<Tenant> tenants = context.getBean(RoutingPools.class).tenants();
+				assertThat(tenants).extracting(Tenant::id).containsExactly("acme", "bigcorp");
+				assertThat(tenants).extracting(Tenant::quota).containsExactly(10, 3);
+				assertThat(tenants.get(1).dedicatedPool())
+					.isSameAs(context.getBean(NamedPools.class).find("tenant-bigcorp"));
+			});
 	}
 
 	@Test
