@@ -30,8 +30,8 @@ import org.jspecify.annotations.Nullable;
  * {@code fallback-to-primary} is on and the primary is not known to be unreachable. When
  * read-only work cannot be served at all, every replica that does not serve reads is
  * {@code DOWN};</li>
- * <li>the admin pool, which the monitor does not watch, is always {@code UP} and shows
- * its pool figures only;</li>
+ * <li>the admin pool and the dedicated tenants' pools ({@code tenant-<id>}), which the
+ * monitor does not watch, are always {@code UP} and show their pool figures only;</li>
  * <li>before the monitor's first check, the primary and the replicas are {@code UP} with
  * the state {@value #NOT_CHECKED_YET}.</li>
  * </ul>
@@ -70,7 +70,8 @@ public final class RoutingPoolsHealth {
 	}
 
 	/**
-	 * The pools that have a component, in start order (primary, replicas, admin).
+	 * The pools that have a component, in start order (primary, replicas, admin,
+	 * dedicated tenant pools).
 	 * @return the pools
 	 */
 	public List<NamedPool> pools() {

@@ -7,6 +7,7 @@ import java.util.Set;
 import com.zaxxer.hikari.HikariDataSource;
 import io.routingpools.pool.NamedPool;
 import io.routingpools.pool.NamedPools;
+import io.routingpools.tenant.Tenants;
 
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -20,12 +21,12 @@ import org.springframework.core.env.Environment;
 import org.springframework.core.type.AnnotationMetadata;
 
 /**
- * Exposes each pool as a {@code HikariDataSource} bean named {@code routingPools.<pool>},
- * qualified with the pool name and not a default candidate: Spring Boot's pool metrics
- * and health see every pool, an application can inject one with
- * {@code @Qualifier("admin")}, and the routing DataSource stays the only candidate for a
- * plain {@code DataSource}. The pools themselves are owned (started and closed) by the
- * {@link NamedPools} bean.
+ * Exposes each pool (primary, replicas, admin, and {@code tenant-<id>} for each dedicated
+ * tenant) as a {@code HikariDataSource} bean named {@code routingPools.<pool>}, qualified
+ * with the pool name and not a default candidate: Spring Boot's pool metrics and health
+ * see every pool, an application can inject one with {@code @Qualifier("admin")}, and the
+ * routing DataSource stays the only candidate for a plain {@code DataSource}. The pools
+ * themselves are owned (started and closed) by the {@link NamedPools} bean.
  */
 class PoolBeansRegistrar implements ImportBeanDefinitionRegistrar {
 
@@ -82,6 +83,10 @@ class PoolBeansRegistrar implements ImportBeanDefinitionRegistrar {
 			.map(Map::keySet)
 			.ifBound(names::addAll);
 		names.add(PoolDefinitionsResolver.ADMIN);
+		Binder.get(this.environment)
+			.bind("routing-pools.tenants.dedicated", Bindable.mapOf(String.class, PoolProperties.class))
+			.map(Map::keySet)
+			.ifBound((tenants) -> tenants.forEach((id) -> names.add(Tenants.POOL_PREFIX + id)));
 		return names;
 	}
 

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -16,6 +17,7 @@ import com.zaxxer.hikari.HikariConfig;
 import io.routingpools.pool.JdbcUrls;
 import io.routingpools.pool.PoolDefinition;
 import io.routingpools.pool.PoolRole;
+import io.routingpools.tenant.Tenants;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -26,7 +28,9 @@ import org.springframework.core.NestedExceptionUtils;
  * Resolves the bound properties into one {@link PoolDefinition} per pool (DESIGN section
  * 3): inheritance (the pool's own value, then {@code routing-pools.defaults}, then for
  * the primary {@link SpringDataSourceSettings Spring Boot's settings}), each role's
- * built-in defaults, and a refusal of configurations that cannot work.
+ * built-in defaults, and a refusal of configurations that cannot work. The pools are the
+ * primary, the replicas, the admin pool and one {@code tenant-<id>} pool per dedicated
+ * tenant ({@code routing-pools.tenants.dedicated.<id>}).
  * <p>
  * Every problem reaches one {@link InvalidRoutingPoolsConfigurationException}, whichever
  * layer it is in: each layer is checked on its own ({@link SettingsChecks}) before
@@ -94,7 +98,8 @@ final class PoolDefinitionsResolver {
 
 	/**
 	 * Resolve every pool.
-	 * @return primary first, then the replicas in declaration order, then admin
+	 * @return primary first, then the replicas in declaration order, then admin, then the
+	 * dedicated tenants' pools in declaration order
 	 * @throws InvalidRoutingPoolsConfigurationException listing every problem found
 	 */
 	List<PoolDefinition> resolve() {
@@ -105,16 +110,19 @@ final class PoolDefinitionsResolver {
 		this.checks.check(primaryOwn);
 		this.springDataSource.forEach(this.checks::check);
 		this.checks.check(adminOwn);
-		checkReplicaNames();
+		Map<String, String> names = new HashMap<>();
+		checkReplicaNames(names);
 		this.properties.getReplicas().forEach((name, replica) -> {
 			SettingsLayer own = layer("replicas." + name, replica);
 			this.checks.check(own);
 			this.checks.atLeast(own.property("weight"), replica.getWeight(), 1);
 		});
+		Map<String, SettingsLayer> dedicated = dedicatedTenants(names);
 		this.checks.atLeast(PREFIX + "routing.fallback-max-concurrency",
 				this.properties.getRouting().getFallbackMaxConcurrency(), 0);
 		this.checks.health(this.properties.getHealth());
 		this.checks.consistency(this.properties.getConsistency());
+		this.checks.tenants(this.properties.getTenants());
 
 		List<SettingsLayer> primarySources = new ArrayList<>(List.of(primaryOwn, defaults));
 		primarySources.addAll(this.springDataSource);
@@ -123,6 +131,7 @@ final class PoolDefinitionsResolver {
 		pools.add(primary);
 		this.properties.getReplicas().forEach((name, replica) -> pools.add(replica(name, replica, defaults, primary)));
 		pools.add(admin(adminOwn, defaults, primary));
+		dedicated.forEach((id, own) -> pools.add(dedicated(id, own, defaults, primary)));
 		String standbysRefuse = standbysRefuseTheDefaultIsolation(primary);
 		List<PoolDefinition> definitions = pools.stream().map(this::definition).toList();
 		this.problems.throwIfAny();
@@ -181,18 +190,7 @@ final class PoolDefinitionsResolver {
 		// The replica's own url only: one in defaults, meant for the primary, does not
 		// count.
 		replica.setUrl(url);
-		PoolProperties fromPrimary = primary.settings();
-		// The primary's credentials, unless the replica (or defaults) gives its own. A
-		// credentials provider outranks a username in HikariCP: inherit it only by a
-		// replica without a username of its own.
-		if (replica.getUsername() == null && replica.getCredentialsProviderClassName() == null) {
-			replica.setCredentialsProviderClassName(fromPrimary.getCredentialsProviderClassName());
-		}
-		replica.setUsername(firstNonNull(replica.getUsername(), fromPrimary.getUsername()));
-		replica.setPassword(firstNonNull(replica.getPassword(), fromPrimary.getPassword()));
-		// A logical connection must look the same whichever pool it binds to.
-		replica.setAutoCommit(fromPrimary.getAutoCommit());
-		replica.setTransactionIsolation(fromPrimary.getTransactionIsolation());
+		inheritFromPrimary(replica, primary);
 		// Short failure settings: from the replica's own keys only, so that a defaults
 		// section written for the primary does not slow down failover between replicas.
 		replica.setConnectionTimeout(firstNonNull(own.getConnectionTimeout(), REPLICA_CONNECTION_TIMEOUT));
@@ -208,6 +206,52 @@ final class PoolDefinitionsResolver {
 		int weight = firstNonNull(own.getWeight(), 1);
 		return new ResolvedPool(name, PoolRole.REPLICA, prefix, replica,
 				inheriting(new SettingsLayer(prefix, own), defaults, primary), weight);
+	}
+
+	/**
+	 * A dedicated tenant's pool: its own database, so its own URL (never the primary's,
+	 * nor one in {@code defaults}), the settings of {@code defaults}, and what
+	 * {@link #inheritFromPrimary replicas take from the primary}. It starts even when its
+	 * database is down, unless its own keys say otherwise: one tenant's database must not
+	 * keep the application from starting for the others.
+	 */
+	private ResolvedPool dedicated(String id, SettingsLayer own, SettingsLayer defaults, ResolvedPool primary) {
+		PoolProperties ownSettings = own.settings();
+		PoolProperties tenant = PoolProperties.layered(ownSettings, defaults.settings());
+		String url = ownSettings.getUrl();
+		if (url == null) {
+			this.problems.add(own.property("url"), null,
+					"a dedicated tenant needs the JDBC URL of its own database; it never takes the primary's, nor "
+							+ PREFIX + "defaults.url",
+					"Set " + own.property("url") + " to the JDBC URL of the database of tenant '" + id
+							+ "', for example jdbc:postgresql://tenant-host:5432/app, or remove the tenant from "
+							+ PREFIX + "tenants.dedicated");
+		}
+		tenant.setUrl(url);
+		inheritFromPrimary(tenant, primary);
+		tenant.setInitializationFailTimeout(
+				firstNonNull(ownSettings.getInitializationFailTimeout(), Duration.ofMillis(-1)));
+		return new ResolvedPool(Tenants.POOL_PREFIX + id, PoolRole.TENANT, own.prefix(), tenant,
+				inheriting(own, defaults, primary), 1);
+	}
+
+	/**
+	 * What a pool of another database (a replica, a dedicated tenant's) takes from the
+	 * primary: its credentials unless the pool (or {@code defaults}) gives its own, and
+	 * always its auto-commit and isolation defaults, so that a logical connection looks
+	 * the same whichever pool it binds to.
+	 */
+	private static void inheritFromPrimary(PoolProperties pool, ResolvedPool primary) {
+		PoolProperties fromPrimary = primary.settings();
+		// A credentials provider outranks a username in HikariCP: inherit it only by a
+		// pool without a username of its own.
+		if (pool.getUsername() == null && pool.getCredentialsProviderClassName() == null) {
+			pool.setCredentialsProviderClassName(fromPrimary.getCredentialsProviderClassName());
+		}
+		pool.setUsername(firstNonNull(pool.getUsername(), fromPrimary.getUsername()));
+		pool.setPassword(firstNonNull(pool.getPassword(), fromPrimary.getPassword()));
+		pool.setAutoCommit(fromPrimary.getAutoCommit());
+		pool.setTransactionIsolation(fromPrimary.getTransactionIsolation());
 	}
 
 	private ResolvedPool admin(SettingsLayer own, SettingsLayer defaults, ResolvedPool primary) {
@@ -283,8 +327,12 @@ final class PoolDefinitionsResolver {
 		return (cause != null && !message.contains(cause)) ? message + ": " + cause : message;
 	}
 
-	private void checkReplicaNames() {
-		Map<String, String> seen = new HashMap<>();
+	/**
+	 * Check the replicas' names.
+	 * @param seen the pool names taken so far, by lower-case name; receives the valid
+	 * replicas' names
+	 */
+	private void checkReplicaNames(Map<String, String> seen) {
 		seen.put(PRIMARY, PRIMARY);
 		seen.put(ADMIN, ADMIN);
 		for (String name : this.properties.getReplicas().keySet()) {
@@ -295,7 +343,7 @@ final class PoolDefinitionsResolver {
 						"a pool name is 1 to 63 letters, digits, '-' or '_', starting with " + "a letter or digit",
 						"Rename the replica under " + PREFIX + "replicas");
 			}
-			else if (key.equals(PRIMARY) || key.equals(ADMIN) || key.startsWith("tenant-")) {
+			else if (key.equals(PRIMARY) || key.equals(ADMIN) || key.startsWith(Tenants.POOL_PREFIX)) {
 				this.problems.add(property, name, "'primary', 'admin' and 'tenant-*' are reserved pool names",
 						"Rename the replica under " + PREFIX + "replicas, for example to 'replica-1'");
 			}
@@ -305,6 +353,33 @@ final class PoolDefinitionsResolver {
 						"Give each replica a distinct name");
 			}
 		}
+	}
+
+	/**
+	 * Check each dedicated tenant's id, its pool's name and its own settings.
+	 * @param seen the pool names taken so far, by lower-case name
+	 * @return the settings of the tenants whose pool can be resolved, by tenant id
+	 */
+	private Map<String, SettingsLayer> dedicatedTenants(Map<String, String> seen) {
+		Map<String, SettingsLayer> dedicated = new LinkedHashMap<>();
+		this.properties.getTenants().getDedicated().forEach((id, settings) -> {
+			SettingsLayer own = layer("tenants.dedicated." + id, settings);
+			this.checks.check(own);
+			if (!this.checks.tenantId(own.prefix(), id)) {
+				return;
+			}
+			String name = Tenants.POOL_PREFIX + id;
+			String taken = seen.putIfAbsent(name.toLowerCase(Locale.ROOT), name);
+			if (taken != null) {
+				this.problems.add(own.prefix(), id,
+						"its pool, '" + name + "', has the name of pool '" + taken
+								+ "' (pool names are compared ignoring case)",
+						"Give each dedicated tenant an id that differs from the others in more than case");
+				return;
+			}
+			dedicated.put(id, own);
+		});
+		return dedicated;
 	}
 
 	private static SettingsLayer layer(String path, PoolProperties settings) {

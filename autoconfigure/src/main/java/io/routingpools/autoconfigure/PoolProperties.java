@@ -8,27 +8,31 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Settings of one pool, as bound from {@code routing-pools.defaults},
- * {@code routing-pools.primary}, {@code routing-pools.admin} or a replica. Every setting
- * is optional: an unset one is inherited (see {@link #layered(PoolProperties...)}). Each
- * is the HikariCP setting of the same name unless {@link HikariConfigMapper} says
- * otherwise: supporting a new HikariCP setting takes one field here, with its javadoc
- * (the IDE description), getter and setter, and nothing else.
+ * {@code routing-pools.primary}, {@code routing-pools.admin}, a replica or a dedicated
+ * tenant ({@code routing-pools.tenants.dedicated.<id>}). Every setting is optional: an
+ * unset one is inherited (see {@link #layered(PoolProperties...)}). Each is the HikariCP
+ * setting of the same name unless {@link HikariConfigMapper} says otherwise: supporting a
+ * new HikariCP setting takes one field here, with its javadoc (the IDE description),
+ * getter and setter, and nothing else.
  */
 public class PoolProperties {
 
 	/**
 	 * JDBC URL of the database. For a replica it must name one host. The primary falls
-	 * back to spring.datasource.url and the admin pool to the primary's URL.
+	 * back to spring.datasource.url and the admin pool to the primary's URL; replicas and
+	 * dedicated tenants need their own.
 	 */
 	private @Nullable String url;
 
 	/**
-	 * Login username. Replicas and the admin pool fall back to the primary's.
+	 * Login username. Replicas, dedicated tenants and the admin pool fall back to the
+	 * primary's.
 	 */
 	private @Nullable String username;
 
 	/**
-	 * Login password. Replicas and the admin pool fall back to the primary's.
+	 * Login password. Replicas, dedicated tenants and the admin pool fall back to the
+	 * primary's.
 	 */
 	private @Nullable String password;
 
@@ -99,15 +103,16 @@ public class PoolProperties {
 	private @Nullable Duration initializationFailTimeout;
 
 	/**
-	 * Whether connections are in auto-commit mode by default. Replicas always use the
-	 * primary's setting.
+	 * Whether connections are in auto-commit mode by default. Replicas and dedicated
+	 * tenants always use the primary's setting.
 	 */
 	private @Nullable Boolean autoCommit;
 
 	/**
 	 * Default transaction isolation: READ_COMMITTED, REPEATABLE_READ, SERIALIZABLE or
 	 * READ_UNCOMMITTED, in any case, with or without the TRANSACTION_ prefix, or the JDBC
-	 * level (2, 4, 8, 1). Replicas always use the primary's setting.
+	 * level (2, 4, 8, 1). Replicas and dedicated tenants always use the primary's
+	 * setting.
 	 */
 	private @Nullable String transactionIsolation;
 

@@ -57,8 +57,8 @@ import org.springframework.core.env.Environment;
 
 /**
  * Replaces Spring Boot's single pooled DataSource with named HikariCP pools (primary,
- * replicas, admin) behind one routing DataSource, and points Flyway and Liquibase at the
- * admin pool.
+ * replicas, admin, dedicated tenant pools) behind one routing DataSource, and points
+ * Flyway and Liquibase at the admin pool.
  */
 @AutoConfiguration(before = DataSourceAutoConfiguration.class)
 @ConditionalOnClass({ DataSource.class, HikariDataSource.class })
@@ -165,8 +165,8 @@ public final class RoutingPoolsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	RoutingPools routingPools(NamedPools pools, ReplicaStates states, ReplicaMonitor monitor) {
-		return new RoutingPools(pools, states, monitor);
+	RoutingPools routingPools(NamedPools pools, ReplicaStates states, ReplicaMonitor monitor, Tenants tenants) {
+		return new RoutingPools(pools, states, monitor, tenants);
 	}
 
 	@Bean

@@ -409,8 +409,8 @@ public class RoutingPoolsProperties {
 	public static class Tenants {
 
 		/**
-		 * Request header the default tenant resolver reads. It trusts the client: use it
-		 * only behind a gateway that sets the header.
+		 * Request header the default tenant resolver reads in servlet applications. It
+		 * trusts the client: use it only behind a gateway that sets the header.
 		 */
 		private String header = "X-Tenant-Id";
 
@@ -421,30 +421,34 @@ public class RoutingPoolsProperties {
 
 		/**
 		 * Connections a tenant without a quota of its own may hold at once on the shared
-		 * pools (primary and replicas together). 0 for no limit.
+		 * pools (primary and replicas together; not its dedicated pool). 0 for no limit.
 		 */
 		private int defaultQuota = 5;
 
 		/**
-		 * How long work over its tenant's quota waits for a connection slot before
-		 * TenantQuotaExceededException.
+		 * How long work over its tenant's quota waits for a connection slot, first come
+		 * first served, before TenantQuotaExceededException. 0 to fail at once.
 		 */
 		private Duration quotaWaitTimeout = Duration.ofMillis(500);
 
 		/**
-		 * Quotas of named tenants: connections each may hold at once on the shared pools.
+		 * Quotas of named tenants, by tenant id: connections each may hold at once on the
+		 * shared pools. At least 1.
 		 */
 		private Map<String, Integer> quotas = new LinkedHashMap<>();
 
 		/**
-		 * Custom setting (for example app.tenant_id) set to the tenant id for each
-		 * binding, for row-level security policies. Unset: none.
+		 * Custom setting, '<prefix>.<name>' such as app.tenant_id, that carries the
+		 * tenant id to each session for row-level security policies: transaction-local in
+		 * transactions, reset after auto-commit work. Unset: none.
 		 */
 		private @Nullable String sessionVariable;
 
 		/**
 		 * Tenants with a database of their own, by tenant id: each gets a pool named
-		 * 'tenant-<id>' that serves all its work.
+		 * 'tenant-<id>' that serves all its work, with these pool settings (a url of its
+		 * own is required; the others fall back to routing-pools.defaults, and the
+		 * credentials to the primary's).
 		 */
 		private Map<String, PoolProperties> dedicated = new LinkedHashMap<>();
 

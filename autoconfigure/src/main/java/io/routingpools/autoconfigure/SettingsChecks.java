@@ -2,9 +2,11 @@ package io.routingpools.autoconfigure;
 
 import java.time.Duration;
 
-import org.springframework.util.unit.DataSize;
-
+import io.routingpools.tenant.TenantIds;
+import io.routingpools.tenant.TenantSessionVariable;
 import org.jspecify.annotations.Nullable;
+
+import org.springframework.util.unit.DataSize;
 
 /**
  * The startup checks of pool settings, run on each layer on its own (a pool's own keys,
@@ -92,6 +94,69 @@ final class SettingsChecks {
 		notNegative(prefix + "max-wait", consistency.getMaxWait());
 		atLeast(prefix + "window", consistency.getWindow(), Duration.ofMillis(1));
 		atLeast(prefix + "token-max-age", consistency.getTokenMaxAge(), Duration.ofMillis(1));
+	}
+
+	/**
+	 * Check the tenant settings ({@code routing-pools.tenants.*}) other than the
+	 * dedicated pools, whose ids and settings {@link PoolDefinitionsResolver} checks with
+	 * the other pools.
+	 * @param tenants the bound settings
+	 */
+	void tenants(RoutingPoolsProperties.Tenants tenants) {
+		String prefix = "routing-pools.tenants.";
+		if (tenants.getHeader().isBlank()) {
+			this.problems.add(prefix + "header", tenants.getHeader(), "names no request header",
+					"Set " + prefix + "header to the header your gateway sets, such as X-Tenant-Id, or remove it "
+							+ "to use the default");
+		}
+		atLeast(prefix + "default-quota", tenants.getDefaultQuota(), 0);
+		notNegative(prefix + "quota-wait-timeout", tenants.getQuotaWaitTimeout());
+		tenants.getQuotas().forEach((id, quota) -> {
+			String property = prefix + "quotas." + id;
+			if (tenantId(property, id)) {
+				atLeast(property, quota, 1);
+			}
+		});
+		sessionVariable(prefix + "session-variable", tenants.getSessionVariable());
+	}
+
+	/**
+	 * Check a tenant id written as a key of a map such as
+	 * {@code routing-pools.tenants.quotas}.
+	 * @param property the full property name, ending with the id
+	 * @param id the id
+	 * @return whether the id is valid
+	 */
+	boolean tenantId(String property, String id) {
+		if (TenantIds.isValid(id)) {
+			return true;
+		}
+		this.problems.add(property, id,
+				"a tenant id is 1 to " + TenantIds.MAX_LENGTH
+						+ " letters, digits, '-' or '_', starting with a letter or digit",
+				"Write the tenant's id as the application receives it (ids are case-sensitive), or remove the entry");
+		return false;
+	}
+
+	private void sessionVariable(String property, @Nullable String name) {
+		if (name == null || TenantSessionVariable.isCustomSetting(name)) {
+			return;
+		}
+		String reason;
+		if (name.isBlank()) {
+			reason = "names no setting";
+		}
+		else if (name.indexOf('.') < 0) {
+			reason = "names no custom setting: without a dot it would be one of PostgreSQL's own settings (such as "
+					+ "search_path or role), which every tenant's work would then change";
+		}
+		else {
+			reason = "names no custom setting: two or more identifiers (letters, digits, '_' or '$', not starting "
+					+ "with a digit) joined by dots";
+		}
+		this.problems.add(property, name, reason,
+				"Set " + property + " to a custom setting, <prefix>.<name> such as app.tenant_id, that your "
+						+ "row-level security policies read, or remove it");
 	}
 
 	private void atLeast(String property, @Nullable Duration value, Duration minimum) {

@@ -9,8 +9,9 @@ import com.zaxxer.hikari.HikariDataSource;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The started pools of one application, by name: one primary, one admin pool and any
- * number of replicas. Owns them: closing the registry closes every pool.
+ * The started pools of one application, by name: one primary, one admin pool, any number
+ * of replicas and one pool per dedicated tenant ({@code tenant-<id>}). Owns them: closing
+ * the registry closes every pool.
  */
 public final class NamedPools implements AutoCloseable {
 
@@ -32,7 +33,8 @@ public final class NamedPools implements AutoCloseable {
 	/**
 	 * Start one pool per definition. If a pool fails to start, the ones already started
 	 * are closed before the failure is thrown.
-	 * @param definitions exactly one primary, one admin and any replicas, names unique
+	 * @param definitions exactly one primary, one admin, any replicas and dedicated
+	 * tenant pools, names unique
 	 * @return the started pools
 	 */
 	public static NamedPools start(List<PoolDefinition> definitions) {

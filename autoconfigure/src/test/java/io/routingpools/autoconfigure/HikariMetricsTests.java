@@ -38,6 +38,18 @@ class HikariMetricsTests {
 	}
 
 	@Test
+	void dedicatedTenantPoolsHikariMetricsAreTaggedWithItsPoolName() {
+		this.runner
+			.withPropertyValues("routing-pools.tenants.dedicated.bigcorp.url=jdbc:postgresql://127.0.0.1:9/bigcorp")
+			.run((context) -> {
+				MeterRegistry registry = context.getBean(MeterRegistry.class);
+				assertThat(registry.find("hikaricp.connections").gauges()).map((gauge) -> gauge.getId().getTag("pool"))
+					.containsExactlyInAnyOrder("primary", "replica-a", "admin", "tenant-bigcorp");
+				assertThat(registry.find("hikaricp.connections.max").tag("pool", "tenant-bigcorp").gauge()).isNotNull();
+			});
+	}
+
+	@Test
 	void jdbcConnectionMetricsCoverEachPoolOnce() {
 		this.runner.run((context) -> {
 			MeterRegistry registry = context.getBean(MeterRegistry.class);

@@ -45,13 +45,13 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Every HikariCP setting can be given per pool and in {@code routing-pools.defaults},
- * reaches the started pools with the precedence docs/configuration.md documents ("Where
- * each setting comes from", with its role exceptions), and has IDE metadata.
- * HikariConfig's setters are enumerated: a setter that a new HikariCP version adds fails
- * these tests until it is a setting (a field in {@link PoolProperties}) or is listed in
- * {@link #NOT_SETTINGS} with the reason. No database is needed: nothing listens on the
- * URLs and the pools start without connecting.
+ * Every HikariCP setting can be given per pool (a dedicated tenant's included) and in
+ * {@code routing-pools.defaults}, reaches the started pools with the precedence
+ * docs/configuration.md documents ("Where each setting comes from", with its role
+ * exceptions), and has IDE metadata. HikariConfig's setters are enumerated: a setter that
+ * a new HikariCP version adds fails these tests until it is a setting (a field in
+ * {@link PoolProperties}) or is listed in {@link #NOT_SETTINGS} with the reason. No
+ * database is needed: nothing listens on the URLs and the pools start without connecting.
  */
 class HikariSettingsCoverageTests {
 
@@ -79,11 +79,20 @@ class HikariSettingsCoverageTests {
 			Map.entry("connectionTimeout", 1000L), Map.entry("validationTimeout", 500L),
 			Map.entry("keepaliveTime", 30_000L), Map.entry("initializationFailTimeout", -1L));
 
-	/** A replica always has the primary's value of these, whatever it sets itself. */
+	/**
+	 * A dedicated tenant's pool takes these from its own keys only, else these defaults.
+	 */
+	private static final Map<String, Object> TENANT_OWN_KEYS_ONLY = Map.of("initializationFailTimeout", -1L);
+
+	/**
+	 * A replica or a dedicated tenant's pool always has the primary's value of these,
+	 * whatever it sets itself.
+	 */
 	private static final Set<String> REPLICAS_ALWAYS_FOLLOW_THE_PRIMARY = Set.of("autoCommit", "transactionIsolation");
 
 	/**
-	 * A replica takes the primary's value of these (credentials) unless it has its own.
+	 * A replica or a dedicated tenant's pool takes the primary's value of these
+	 * (credentials) unless it has its own.
 	 */
 	private static final Set<String> REPLICAS_INHERIT_FROM_THE_PRIMARY = Set.of("username", "password",
 			"credentialsProviderClassName");
@@ -110,7 +119,8 @@ class HikariSettingsCoverageTests {
 		.withConfiguration(AutoConfigurations.of(RoutingPoolsAutoConfiguration.class))
 		.withPropertyValues("routing-pools.primary.url=jdbc:postgresql://127.0.0.1:9/primary",
 				"routing-pools.replicas.replica-a.url=jdbc:postgresql://127.0.0.1:9/replica_a",
-				"routing-pools.replicas.replica-b.url=jdbc:postgresql://127.0.0.1:9/replica_b");
+				"routing-pools.replicas.replica-b.url=jdbc:postgresql://127.0.0.1:9/replica_b",
+				"routing-pools.tenants.dedicated.bigcorp.url=jdbc:postgresql://127.0.0.1:9/bigcorp");
 
 	@Test
 	void everyHikariSetterIsAPoolSettingOrDeliberatelyNotOne() {
@@ -134,7 +144,8 @@ class HikariSettingsCoverageTests {
 		assertThat(settings().map(Setting::name)).containsAll(REPLICA_OWN_KEYS_ONLY.keySet())
 			.containsAll(REPLICAS_ALWAYS_FOLLOW_THE_PRIMARY)
 			.containsAll(REPLICAS_INHERIT_FROM_THE_PRIMARY)
-			.containsAll(ADMIN_OWN_KEYS_ONLY.keySet());
+			.containsAll(ADMIN_OWN_KEYS_ONLY.keySet())
+			.containsAll(TENANT_OWN_KEYS_ONLY.keySet());
 	}
 
 	@ParameterizedTest(name = "{0}")
@@ -142,10 +153,12 @@ class HikariSettingsCoverageTests {
 	void eachPoolsOwnValueBeatsDefaults(Setting setting) {
 		inBothDirections(setting, (value, other) -> {
 			Map<String, @Nullable Object> pools = poolValues(setting, setting.in("defaults", other),
-					setting.in("primary", value), setting.in("replicas.replica-a", value), setting.in("admin", value));
+					setting.in("primary", value), setting.in("replicas.replica-a", value), setting.in("admin", value),
+					setting.in("tenants.dedicated.bigcorp", value));
 			assertThat(pools).containsEntry("primary", value.expected())
 				.containsEntry("replica-a", value.expected())
-				.containsEntry("admin", value.expected());
+				.containsEntry("admin", value.expected())
+				.containsEntry("tenant-bigcorp", value.expected());
 		});
 	}
 
@@ -158,7 +171,8 @@ class HikariSettingsCoverageTests {
 			assertThat(pools).containsEntry("primary", value.expected())
 				.containsEntry("replica-a", replica)
 				.containsEntry("replica-b", replica)
-				.containsEntry("admin", ADMIN_OWN_KEYS_ONLY.getOrDefault(setting.name(), value.expected()));
+				.containsEntry("admin", ADMIN_OWN_KEYS_ONLY.getOrDefault(setting.name(), value.expected()))
+				.containsEntry("tenant-bigcorp", TENANT_OWN_KEYS_ONLY.getOrDefault(setting.name(), value.expected()));
 		});
 	}
 
@@ -188,32 +202,36 @@ class HikariSettingsCoverageTests {
 
 	@ParameterizedTest(name = "{0}")
 	@MethodSource("settings")
-	void replicasTakeFromThePrimaryOnlyCredentialsAutoCommitAndIsolation(Setting setting) {
+	void replicasAndDedicatedTenantsTakeFromThePrimaryOnlyCredentialsAutoCommitAndIsolation(Setting setting) {
 		Map<String, @Nullable Object> whenA = poolValues(setting, setting.in("primary", setting.a()));
 		Map<String, @Nullable Object> whenB = poolValues(setting, setting.in("primary", setting.b()));
-		if (REPLICAS_INHERIT_FROM_THE_PRIMARY.contains(setting.name())
-				|| REPLICAS_ALWAYS_FOLLOW_THE_PRIMARY.contains(setting.name())) {
-			assertThat(whenA).containsEntry("replica-a", setting.a().expected());
-			assertThat(whenB).containsEntry("replica-a", setting.b().expected());
-		}
-		else {
-			assertThat(whenA.get("replica-a")).isEqualTo(whenB.get("replica-a"));
+		for (String pool : List.of("replica-a", "tenant-bigcorp")) {
+			if (REPLICAS_INHERIT_FROM_THE_PRIMARY.contains(setting.name())
+					|| REPLICAS_ALWAYS_FOLLOW_THE_PRIMARY.contains(setting.name())) {
+				assertThat(whenA).containsEntry(pool, setting.a().expected());
+				assertThat(whenB).containsEntry(pool, setting.b().expected());
+			}
+			else {
+				assertThat(whenA.get(pool)).as(pool).isEqualTo(whenB.get(pool));
+			}
 		}
 	}
 
 	@ParameterizedTest(name = "{0}")
 	@MethodSource("replicaSettingsFixedByThePrimary")
-	void replicasKeepThePrimarysAutoCommitAndIsolationWhateverTheySet(Setting setting) {
-		inBothDirections(setting,
-				(value, other) -> assertThat(poolValues(setting, setting.in("primary", value),
-						setting.in("defaults", other), setting.in("replicas.replica-a", other)))
+	void replicasAndDedicatedTenantsKeepThePrimarysAutoCommitAndIsolationWhateverTheySet(Setting setting) {
+		inBothDirections(setting, (value,
+				other) -> assertThat(poolValues(setting, setting.in("primary", value), setting.in("defaults", other),
+						setting.in("replicas.replica-a", other), setting.in("tenants.dedicated.bigcorp", other)))
 					.containsEntry("replica-a", value.expected())
-					.containsEntry("replica-b", value.expected()));
+					.containsEntry("replica-b", value.expected())
+					.containsEntry("tenant-bigcorp", value.expected()));
 	}
 
 	@ParameterizedTest(name = "{0}")
 	@MethodSource("settings")
-	void hasIdeMetadataUnderDefaultsPrimaryAdminAndTheReplicasValueType(Setting setting) throws IOException {
+	void hasIdeMetadataUnderDefaultsPrimaryAdminAndTheValueTypesOfReplicasAndDedicatedTenants(Setting setting)
+			throws IOException {
 		Map<String, Map<String, Object>> metadata = metadata();
 		for (String pool : List.of("defaults", "primary", "admin")) {
 			String name = "routing-pools." + pool + "." + setting.key();
@@ -222,6 +240,8 @@ class HikariSettingsCoverageTests {
 		}
 		assertThat(metadata.get("routing-pools.replicas")).containsEntry("type",
 				"java.util.Map<java.lang.String," + ReplicaProperties.class.getName() + ">");
+		assertThat(metadata.get("routing-pools.tenants.dedicated")).containsEntry("type",
+				"java.util.Map<java.lang.String," + PoolProperties.class.getName() + ">");
 		assertThat(PoolSettings.of(ReplicaProperties.class)).map(PropertyDescriptor::getName).contains(setting.name());
 	}
 

@@ -142,6 +142,25 @@ class InvalidConfigurationFailureAnalyzerTests {
 	}
 
 	@Test
+	void dedicatedTenantWithoutUrl() {
+		FailureAnalysis analysis = analyze("routing-pools.primary.url=jdbc:postgresql://127.0.0.1:9/app",
+				"routing-pools.tenants.dedicated.bigcorp.maximum-pool-size=4");
+		assertThat(analysis.getDescription()).contains("Property: routing-pools.tenants.dedicated.bigcorp.url")
+			.contains("a dedicated tenant needs the JDBC URL of its own database");
+		assertThat(analysis.getAction()).contains("Set routing-pools.tenants.dedicated.bigcorp.url");
+	}
+
+	@Test
+	void sessionVariableThatIsNotACustomSetting() {
+		FailureAnalysis analysis = analyze("routing-pools.primary.url=jdbc:postgresql://127.0.0.1:9/app",
+				"routing-pools.tenants.session-variable=search_path");
+		assertThat(analysis.getDescription()).contains("Property: routing-pools.tenants.session-variable")
+			.contains("Value: search_path")
+			.contains("PostgreSQL's own settings");
+		assertThat(analysis.getAction()).contains("app.tenant_id");
+	}
+
+	@Test
 	void everyProblemIsReportedAtOnceWithoutPasswords() {
 		FailureAnalysis analysis = analyze("routing-pools.primary.maximum-pool-size=-1",
 				"routing-pools.replicas.replica-a.weight=1");

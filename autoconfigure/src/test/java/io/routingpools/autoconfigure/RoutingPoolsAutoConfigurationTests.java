@@ -1,19 +1,26 @@
 package io.routingpools.autoconfigure;
 
 import java.time.Duration;
+import java.util.List;
 
 import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.routingpools.RoutingPools;
 import io.routingpools.consistency.ConsistencyMode;
 import io.routingpools.consistency.ConsistencySettings;
 import io.routingpools.consistency.ReadYourWrites;
 import io.routingpools.pool.NamedPools;
+import io.routingpools.pool.PoolRole;
 import io.routingpools.replica.ReplicaStates;
+import io.routingpools.routing.Route;
 import io.routingpools.routing.Router;
 import io.routingpools.routing.RoutingDataSource;
+import io.routingpools.tenant.Tenant;
+import io.routingpools.tenant.Tenants;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.beans.factory.annotation.BeanFactoryAnnotationUtils;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
@@ -32,6 +39,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * without connecting (nothing listens on the URLs used here).
  */
 class RoutingPoolsAutoConfigurationTests {
+
+	private static final String BIGCORP_URL = "routing-pools.tenants.dedicated.bigcorp.url=jdbc:postgresql://127.0.0.1:9/bigcorp";
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(RoutingPoolsAutoConfiguration.class, DataSourceAutoConfiguration.class,
@@ -213,6 +222,93 @@ class RoutingPoolsAutoConfigurationTests {
 				assertThat(pool(pools, "replica-a").getTransactionIsolation())
 					.as("replicas keep the primary's isolation")
 					.isNull();
+			});
+	}
+
+	@Test
+	void eachDedicatedTenantGetsATenantPoolNamedAfterItAfterTheAdminPool() {
+		this.runner.withPropertyValues(BIGCORP_URL).run((context) -> {
+			NamedPools pools = context.getBean(NamedPools.class);
+			assertThat(pools.names()).containsExactly("primary", "replica-a", "replica-b", "admin", "tenant-bigcorp");
+			assertThat(pools.find("tenant-bigcorp").role()).isEqualTo(PoolRole.TENANT);
+			assertThat(pool(pools, "tenant-bigcorp").getPoolName()).isEqualTo("tenant-bigcorp");
+			assertThat(pool(pools, "tenant-bigcorp").getJdbcUrl()).isEqualTo("jdbc:postgresql://127.0.0.1:9/bigcorp");
+			assertThat(pool(pools, "tenant-bigcorp").isReadOnly()).isFalse();
+		});
+	}
+
+	@Test
+	void dedicatedTenantPoolIsABeanQualifiedWithItsPoolName() {
+		this.runner.withPropertyValues(BIGCORP_URL).run((context) -> {
+			assertThat(context.getBeansOfType(HikariDataSource.class)).containsKey("routingPools.tenant-bigcorp");
+			assertThat(BeanFactoryAnnotationUtils.qualifiedBeanOfType(context.getBeanFactory(), DataSource.class,
+					"tenant-bigcorp"))
+				.isSameAs(pool(context.getBean(NamedPools.class), "tenant-bigcorp"));
+			assertThat(context.getBeanProvider(DataSource.class).getIfUnique()).isInstanceOf(RoutingDataSource.class);
+		});
+	}
+
+	@Test
+	void dedicatedTenantPoolInheritsDefaultsAndThePrimarysCredentialsButNeverItsUrl() {
+		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(RoutingPoolsAutoConfiguration.class))
+			.withPropertyValues("routing-pools.defaults.initialization-fail-timeout=-1ms",
+					"routing-pools.defaults.minimum-idle=0", "routing-pools.defaults.maximum-pool-size=7",
+					"routing-pools.primary.url=jdbc:postgresql://127.0.0.1:9/primary",
+					"routing-pools.primary.username=owner", "routing-pools.primary.password=pw", BIGCORP_URL)
+			.run((context) -> {
+				HikariDataSource tenant = pool(context.getBean(NamedPools.class), "tenant-bigcorp");
+				assertThat(tenant.getMaximumPoolSize()).isEqualTo(7);
+				assertThat(tenant.getUsername()).isEqualTo("owner");
+				assertThat(tenant.getPassword()).isEqualTo("pw");
+				assertThat(tenant.getJdbcUrl()).isEqualTo("jdbc:postgresql://127.0.0.1:9/bigcorp");
+			});
+	}
+
+	@Test
+	void dedicatedTenantPoolKeepsItsOwnSettingsAndCredentials() {
+		this.runner
+			.withPropertyValues(BIGCORP_URL, "routing-pools.defaults.maximum-pool-size=7",
+					"routing-pools.tenants.dedicated.bigcorp.maximum-pool-size=4",
+					"routing-pools.tenants.dedicated.bigcorp.username=bigcorp",
+					"routing-pools.tenants.dedicated.bigcorp.password=bigcorp-pw")
+			.run((context) -> {
+				HikariDataSource tenant = pool(context.getBean(NamedPools.class), "tenant-bigcorp");
+				assertThat(tenant.getMaximumPoolSize()).isEqualTo(4);
+				assertThat(tenant.getUsername()).isEqualTo("bigcorp");
+				assertThat(tenant.getPassword()).isEqualTo("bigcorp-pw");
+			});
+	}
+
+	@Test
+	void dedicatedTenantPoolNamesItsSessionsAfterItself() {
+		this.runner.withPropertyValues(BIGCORP_URL)
+			.run((context) -> assertThat(
+					pool(context.getBean(NamedPools.class), "tenant-bigcorp").getDataSourceProperties())
+				.containsEntry("ApplicationName", "tenant-bigcorp"));
+	}
+
+	@Test
+	void dedicatedTenantGetsItsPoolAndTheRouterATenantRouteToIt() {
+		this.runner.withPropertyValues(BIGCORP_URL).run((context) -> {
+			NamedPools pools = context.getBean(NamedPools.class);
+			assertThat(context.getBean(Tenants.class).tenant("bigcorp").dedicatedPool())
+				.isSameAs(pools.find("tenant-bigcorp"));
+			assertThat(context.getBean(Router.class).routes()).extracting(Route::toString)
+				.contains("tenant-bigcorp (tenant)", "tenant-bigcorp (explicit)");
+		});
+	}
+
+	@Test
+	void routingPoolsBeanShowsTheConfiguredTenants() {
+		this.runner
+			.withPropertyValues(BIGCORP_URL, "routing-pools.tenants.quotas.acme=10",
+					"routing-pools.tenants.default-quota=3")
+			.run((context) -> {
+				List<Tenant> tenants = context.getBean(RoutingPools.class).tenants();
+				assertThat(tenants).extracting(Tenant::id).containsExactly("acme", "bigcorp");
+				assertThat(tenants).extracting(Tenant::quota).containsExactly(10, 3);
+				assertThat(tenants.get(1).dedicatedPool())
+					.isSameAs(context.getBean(NamedPools.class).find("tenant-bigcorp"));
 			});
 	}
 

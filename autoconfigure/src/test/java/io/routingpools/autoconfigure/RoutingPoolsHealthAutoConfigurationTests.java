@@ -39,6 +39,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class RoutingPoolsHealthAutoConfigurationTests {
 
+	private static final String BIGCORP_URL = "routing-pools.tenants.dedicated.bigcorp.url=jdbc:postgresql://127.0.0.1:9/bigcorp";
+
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(
 				AutoConfigurations.of(RoutingPoolsAutoConfiguration.class, RoutingPoolsHealthAutoConfiguration.class,
@@ -75,6 +77,26 @@ class RoutingPoolsHealthAutoConfigurationTests {
 	void routingPoolsHasAComponentPerPool() {
 		this.runner.run((context) -> assertThat(routingPools(context).stream().map(HealthContributors.Entry::name))
 			.containsExactly("primary", "replica-a", "replica-b", "admin"));
+	}
+
+	@Test
+	void dedicatedTenantPoolHasAComponentNamedAfterItsPool() {
+		this.runner.withPropertyValues(BIGCORP_URL)
+			.run((context) -> assertThat(routingPools(context).stream().map(HealthContributors.Entry::name))
+				.containsExactly("primary", "replica-a", "replica-b", "admin", "tenant-bigcorp"));
+	}
+
+	// Nothing listens on its URL: the pool has no connection, and the component says so
+	// in its figures without a DOWN.
+	@Test
+	void dedicatedTenantComponentShowsItsPoolFiguresAndIsUpWhateverTheMonitorFinds() {
+		this.runner.withPropertyValues(BIGCORP_URL).run((context) -> {
+			TestReplicaStates.setPrimary(context.getBean(ReplicaStates.class), false, "connection refused");
+			Health tenant = component(context, "tenant-bigcorp");
+			assertThat(tenant.getStatus()).isEqualTo(Status.UP);
+			assertThat(tenant.getDetails()).containsOnlyKeys("active", "idle", "waiting", "size", "maximumPoolSize")
+				.containsEntry("size", 0);
+		});
 	}
 
 	@Test
