@@ -122,11 +122,11 @@ public final class Tenants {
 	 * @throws IllegalArgumentException if the quota is negative or the id not valid
 	 */
 	public Tenant changeQuota(String id, int quota) {
+		Tenant tenant = tenant(id);
 		if (quota < 0) {
 			throw new IllegalArgumentException(
 					"A tenant quota is 0 (no limit) or more connections, not " + quota + " (tenant '" + id + "')");
 		}
-		Tenant tenant = tenant(id);
 		tenant.changeQuota(quota);
 		return tenant;
 	}
