@@ -3,7 +3,6 @@ package io.routingpools.autoconfigure;
 import io.micrometer.context.ContextRegistry;
 import io.micrometer.context.ThreadLocalAccessor;
 import io.routingpools.consistency.ConsistencyScopeThreadLocalAccessor;
-import io.routingpools.consistency.ConsistencyTaskDecorator;
 import io.routingpools.consistency.ConsistencyTokenFilter;
 import io.routingpools.consistency.ReadYourWrites;
 import io.routingpools.consistency.TokenPropagation;
@@ -22,16 +21,15 @@ import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.context.annotation.Fallback;
 import org.springframework.core.Ordered;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Carries read-your-writes scopes (DESIGN section 5) beyond the thread that opened them:
- * into the work a thread hands to Spring's executors ({@link ConsistencyTaskDecorator},
- * and {@link ConsistencyScopeThreadLocalAccessor} for Micrometer's context propagation)
- * and, in a servlet web application, across a client's requests
- * ({@link ConsistencyTokenFilter}). Nothing here when
+ * into the work a thread hands to Spring's executors (the
+ * {@code RoutingPoolsTaskDecorator} bean, and {@link ConsistencyScopeThreadLocalAccessor}
+ * for Micrometer's context propagation) and, in a servlet web application, across a
+ * client's requests ({@link ConsistencyTokenFilter}). Nothing here when
  * {@code routing-pools.consistency.mode=none}: no write records a token then. Each bean
  * backs off for an application's own.
  */
@@ -51,24 +49,9 @@ public final class RoutingPoolsConsistencyAutoConfiguration {
 	 */
 	static final int FILTER_ORDER = Ordered.HIGHEST_PRECEDENCE + 10;
 
-	// Spring Boot 4 applies every TaskDecorator bean, in order, to the executors it
-	// builds (TaskExecutorConfigurations.getTaskDecorator: one bean is used as it is,
-	// several are combined in a CompositeTaskDecorator), so a bean is enough for
-	// applicationTaskExecutor, which serves @Async (through Boot's AsyncConfigurer) and
-	// Spring MVC async processing (WebMvcAutoConfiguration.configureAsyncSupport), and
-	// an application's own TaskDecorator beans keep working beside it. Boot applies the
-	// same beans to the task scheduler, so @Scheduled runs share the scope of the thread
-	// that schedules (or, with virtual threads, triggers) them: their reads follow each
-	// other's writes, which is stricter than needed, never wrong. @Fallback: an
-	// application that injects its own single
-	// TaskDecorator by type still gets its own. An executor the application builds itself
-	// needs this bean set on it (docs/consistency-propagation.md).
-	@Bean
-	@Fallback
-	@ConditionalOnMissingBean
-	ConsistencyTaskDecorator routingPoolsConsistencyTaskDecorator() {
-		return new ConsistencyTaskDecorator();
-	}
+	// Tasks handed to Spring's executors share their submitter's scope through the
+	// RoutingPoolsTaskDecorator bean (RoutingPoolsTenantAutoConfiguration), which also
+	// carries the tenant.
 
 	/**
 	 * Micrometer's context propagation carries the scope too, when the application has it

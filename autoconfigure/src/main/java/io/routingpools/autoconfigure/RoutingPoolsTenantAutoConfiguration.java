@@ -4,11 +4,11 @@ import java.util.List;
 
 import io.micrometer.context.ContextRegistry;
 import io.micrometer.context.ThreadLocalAccessor;
+import io.routingpools.RoutingPoolsTaskDecorator;
 import io.routingpools.tenant.HeaderTenantResolver;
 import io.routingpools.tenant.TenantFilter;
 import io.routingpools.tenant.TenantResolver;
 import io.routingpools.tenant.TenantScopeThreadLocalAccessor;
-import io.routingpools.tenant.TenantTaskDecorator;
 import io.routingpools.tenant.Tenants;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
@@ -35,9 +35,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * that decided: in a servlet web application, a {@link TenantFilter} runs each request
  * for the tenant the {@link TenantResolver} finds (by default a
  * {@link HeaderTenantResolver} on {@code routing-pools.tenants.header}); tasks handed to
- * Spring's executors run for their submitter's tenant ({@link TenantTaskDecorator}, and
- * {@link TenantScopeThreadLocalAccessor} for Micrometer's context propagation). Each bean
- * backs off for an application's own.
+ * Spring's executors run for their submitter's tenant and in its consistency scope
+ * ({@link RoutingPoolsTaskDecorator}, and {@link TenantScopeThreadLocalAccessor} for
+ * Micrometer's context propagation). Each bean backs off for an application's own.
  */
 @AutoConfiguration(after = RoutingPoolsAutoConfiguration.class)
 @ConditionalOnBean({ Tenants.class, RoutingPoolsProperties.class })
@@ -62,17 +62,21 @@ public final class RoutingPoolsTenantAutoConfiguration {
 	 */
 	private static final String WEB_ENDPOINT_PROPERTIES = "org.springframework.boot.actuate.autoconfigure.endpoint.web.WebEndpointProperties";
 
-	// A bean is enough for applicationTaskExecutor, which serves @Async and Spring MVC
-	// async processing: Spring Boot 4 applies every TaskDecorator bean to the executors
-	// it builds, several combined in a CompositeTaskDecorator, beside the consistency
-	// decorator and the application's own. @Fallback: an application that injects its own
-	// single TaskDecorator by type still gets its own. See
-	// RoutingPoolsConsistencyAutoConfiguration.
+	// Spring Boot 4 applies every TaskDecorator bean, in order, to the executors it
+	// builds (TaskExecutorConfigurations.getTaskDecorator: one bean is used as it is,
+	// several are combined in a CompositeTaskDecorator), so a bean is enough for
+	// applicationTaskExecutor, which serves @Async (through Boot's AsyncConfigurer) and
+	// Spring MVC async processing (WebMvcAutoConfiguration.configureAsyncSupport), and an
+	// application's own TaskDecorator beans keep working beside it. Boot applies the same
+	// beans to the task scheduler. One bean carries both the consistency scope and the
+	// tenant, and it is @Fallback: code that injects a single TaskDecorator by type gets
+	// the application's own, else this one (two starter beans would make that injection
+	// ambiguous). With consistency mode none the scope it carries records nothing.
 	@Bean
 	@Fallback
 	@ConditionalOnMissingBean
-	TenantTaskDecorator routingPoolsTenantTaskDecorator() {
-		return new TenantTaskDecorator();
+	RoutingPoolsTaskDecorator routingPoolsTaskDecorator() {
+		return new RoutingPoolsTaskDecorator();
 	}
 
 	/**

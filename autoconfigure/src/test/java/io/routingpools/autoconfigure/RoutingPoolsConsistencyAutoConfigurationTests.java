@@ -8,9 +8,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.micrometer.context.ContextRegistry;
+import io.routingpools.RoutingPoolsTaskDecorator;
 import io.routingpools.consistency.ConsistencyScope;
 import io.routingpools.consistency.ConsistencyScopeThreadLocalAccessor;
-import io.routingpools.consistency.ConsistencyTaskDecorator;
 import io.routingpools.consistency.ConsistencyToken;
 import io.routingpools.consistency.ConsistencyTokenFilter;
 import io.routingpools.consistency.ReadYourWrites;
@@ -59,7 +59,8 @@ class RoutingPoolsConsistencyAutoConfigurationTests {
 			"routing-pools.replicas.replica-a.url=jdbc:postgresql://127.0.0.1:9/replica_a" };
 
 	private static final AutoConfigurations CONFIGURATIONS = AutoConfigurations.of(RoutingPoolsAutoConfiguration.class,
-			RoutingPoolsConsistencyAutoConfiguration.class, DataSourceAutoConfiguration.class);
+			RoutingPoolsConsistencyAutoConfiguration.class, RoutingPoolsTenantAutoConfiguration.class,
+			DataSourceAutoConfiguration.class);
 
 	private static final ConsistencyToken TOKEN = new ConsistencyToken(7713990516384802699L, 1, 0x5DADC0,
 			System.currentTimeMillis());
@@ -105,7 +106,7 @@ class RoutingPoolsConsistencyAutoConfigurationTests {
 	void filterIsAbsentWithPropagationNone() {
 		this.web.withPropertyValues("routing-pools.consistency.propagation=none").run((context) -> {
 			assertThat(context).doesNotHaveBean(RoutingPoolsConsistencyAutoConfiguration.FILTER_BEAN_NAME);
-			assertThat(context).hasSingleBean(ConsistencyTaskDecorator.class);
+			assertThat(context).hasSingleBean(RoutingPoolsTaskDecorator.class);
 		});
 	}
 
@@ -147,26 +148,13 @@ class RoutingPoolsConsistencyAutoConfigurationTests {
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				assertThat(context).doesNotHaveBean(RoutingPoolsConsistencyAutoConfiguration.FILTER_BEAN_NAME);
-				assertThat(context).doesNotHaveBean(ConsistencyTaskDecorator.class);
+				assertThat(context).doesNotHaveBean(RoutingPoolsTaskDecorator.class);
 			});
 	}
 
 	@Test
 	void taskDecoratorIsPresent() {
-		this.nonWeb.run((context) -> assertThat(context).hasSingleBean(ConsistencyTaskDecorator.class));
-	}
-
-	@Test
-	void taskDecoratorIsAbsentWithModeNone() {
-		this.nonWeb.withPropertyValues("routing-pools.consistency.mode=none")
-			.run((context) -> assertThat(context).doesNotHaveBean(ConsistencyTaskDecorator.class));
-	}
-
-	@Test
-	void taskDecoratorBacksOffForTheApplicationsOwn() {
-		this.nonWeb.withUserConfiguration(OwnConsistencyTaskDecorator.class)
-			.run((context) -> assertThat(context).getBeans(ConsistencyTaskDecorator.class)
-				.containsOnlyKeys("ownConsistencyTaskDecorator"));
+		this.nonWeb.run((context) -> assertThat(context).hasSingleBean(RoutingPoolsTaskDecorator.class));
 	}
 
 	@Test
@@ -248,6 +236,13 @@ class RoutingPoolsConsistencyAutoConfigurationTests {
 	}
 
 	@Test
+	void aSingleTaskDecoratorIsInjectedByTypeWhenTheApplicationHasNone() {
+		this.nonWeb.withUserConfiguration(TaskDecoratorUser.class)
+			.run((context) -> assertThat(context.getBean(TaskDecoratorUser.class).decorator)
+				.isInstanceOf(RoutingPoolsTaskDecorator.class));
+	}
+
+	@Test
 	void applicationsOwnTaskDecoratorIsStillTheOneInjectedByType() {
 		this.nonWeb.withUserConfiguration(OwnTaskDecorator.class, TaskDecoratorUser.class)
 			.run((context) -> assertThat(context.getBean(TaskDecoratorUser.class).decorator)
@@ -271,7 +266,7 @@ class RoutingPoolsConsistencyAutoConfigurationTests {
 		this.nonWeb.withClassLoader(new FilteredClassLoader("io.micrometer.context")).run((context) -> {
 			assertThat(context).hasNotFailed();
 			assertThat(context).doesNotHaveBean(ConsistencyScopeThreadLocalAccessor.class);
-			assertThat(context).hasSingleBean(ConsistencyTaskDecorator.class);
+			assertThat(context).hasSingleBean(RoutingPoolsTaskDecorator.class);
 		});
 	}
 
@@ -280,7 +275,7 @@ class RoutingPoolsConsistencyAutoConfigurationTests {
 		this.nonWeb.withClassLoader(new FilteredClassLoader("org.springframework.web", "jakarta.servlet"))
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
-				assertThat(context).hasSingleBean(ConsistencyTaskDecorator.class);
+				assertThat(context).hasSingleBean(RoutingPoolsTaskDecorator.class);
 			});
 	}
 
@@ -308,16 +303,6 @@ class RoutingPoolsConsistencyAutoConfigurationTests {
 		@Bean
 		ConsistencyTokenFilter ownConsistencyTokenFilter(ReadYourWrites rules) {
 			return new ConsistencyTokenFilter(rules, TokenPropagation.HEADER);
-		}
-
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class OwnConsistencyTaskDecorator {
-
-		@Bean
-		ConsistencyTaskDecorator ownConsistencyTaskDecorator() {
-			return new ConsistencyTaskDecorator();
 		}
 
 	}

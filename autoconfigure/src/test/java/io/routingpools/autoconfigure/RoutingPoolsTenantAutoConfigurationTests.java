@@ -8,12 +8,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.micrometer.context.ContextRegistry;
+import io.routingpools.RoutingPoolsTaskDecorator;
 import io.routingpools.tenant.HeaderTenantResolver;
 import io.routingpools.tenant.TenantFilter;
 import io.routingpools.tenant.TenantResolver;
 import io.routingpools.tenant.TenantScope;
 import io.routingpools.tenant.TenantScopeThreadLocalAccessor;
-import io.routingpools.tenant.TenantTaskDecorator;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import jakarta.servlet.ServletException;
@@ -192,20 +192,20 @@ class RoutingPoolsTenantAutoConfigurationTests {
 				assertThat(context).hasNotFailed();
 				assertThat(context).doesNotHaveBean(RoutingPoolsTenantAutoConfiguration.FILTER_BEAN_NAME);
 				assertThat(context).doesNotHaveBean(TenantResolver.class);
-				assertThat(context).doesNotHaveBean(TenantTaskDecorator.class);
+				assertThat(context).doesNotHaveBean(RoutingPoolsTaskDecorator.class);
 			});
 	}
 
 	@Test
 	void taskDecoratorIsPresent() {
-		this.nonWeb.run((context) -> assertThat(context).hasSingleBean(TenantTaskDecorator.class));
+		this.nonWeb.run((context) -> assertThat(context).hasSingleBean(RoutingPoolsTaskDecorator.class));
 	}
 
 	@Test
 	void taskDecoratorBacksOffForTheApplicationsOwn() {
-		this.nonWeb.withUserConfiguration(OwnTenantTaskDecorator.class)
-			.run((context) -> assertThat(context).getBeans(TenantTaskDecorator.class)
-				.containsOnlyKeys("ownTenantTaskDecorator"));
+		this.nonWeb.withUserConfiguration(OwnRoutingPoolsTaskDecorator.class)
+			.run((context) -> assertThat(context).getBeans(RoutingPoolsTaskDecorator.class)
+				.containsOnlyKeys("ownTaskDecorator"));
 	}
 
 	// Beside the consistency scope's decorator, as in an application: Spring Boot
@@ -274,7 +274,7 @@ class RoutingPoolsTenantAutoConfigurationTests {
 		this.nonWeb.withClassLoader(new FilteredClassLoader("io.micrometer.context")).run((context) -> {
 			assertThat(context).hasNotFailed();
 			assertThat(context).doesNotHaveBean(TenantScopeThreadLocalAccessor.class);
-			assertThat(context).hasSingleBean(TenantTaskDecorator.class);
+			assertThat(context).hasSingleBean(RoutingPoolsTaskDecorator.class);
 		});
 	}
 
@@ -283,7 +283,7 @@ class RoutingPoolsTenantAutoConfigurationTests {
 		this.nonWeb.withClassLoader(new FilteredClassLoader("org.springframework.web", "jakarta.servlet"))
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
-				assertThat(context).hasSingleBean(TenantTaskDecorator.class);
+				assertThat(context).hasSingleBean(RoutingPoolsTaskDecorator.class);
 			});
 	}
 
@@ -347,11 +347,11 @@ class RoutingPoolsTenantAutoConfigurationTests {
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	static class OwnTenantTaskDecorator {
+	static class OwnRoutingPoolsTaskDecorator {
 
 		@Bean
-		TenantTaskDecorator ownTenantTaskDecorator() {
-			return new TenantTaskDecorator();
+		RoutingPoolsTaskDecorator ownTaskDecorator() {
+			return new RoutingPoolsTaskDecorator();
 		}
 
 	}
