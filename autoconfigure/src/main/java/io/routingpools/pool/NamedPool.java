@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 import com.zaxxer.hikari.HikariDataSource;
@@ -47,6 +48,10 @@ public final class NamedPool {
 	private final int isolationByDefault;
 
 	private final LongAdder borrowed = new LongAdder();
+
+	// Callers of borrow() that found no idle connection and have no answer yet, counted
+	// only under max-waiting.
+	private final AtomicInteger waiting = new AtomicInteger();
 
 	// Replicas only: their connections in use are aborted when the replica goes down.
 	private final @Nullable InUseConnections inUse;
@@ -162,22 +167,36 @@ public final class NamedPool {
 	}
 
 	/**
-	 * Borrow a physical connection.
+	 * Borrow a physical connection. With {@code max-waiting}, a caller that finds no idle
+	 * connection counts as waiting until HikariCP answers, and fails at once (SQLSTATE
+	 * 53300) when {@code max-waiting} callers already wait. The count is this pool's own,
+	 * taken atomically: HikariCP counts a waiter only once it queues, so a burst of
+	 * callers that each read its count first could all pass.
 	 * @return a connection from HikariCP
 	 * @throws SQLException if HikariCP cannot provide one in time, or if too many callers
 	 * are already waiting
 	 */
 	public Connection borrow() throws SQLException {
 		int maxWaiting = this.definition.maxWaiting();
-		if (maxWaiting > 0) {
-			int waiting = this.poolBean.getThreadsAwaitingConnection();
-			if (waiting >= maxWaiting) {
+		if (maxWaiting == 0 || this.poolBean.getIdleConnections() > 0) {
+			return take();
+		}
+		int waiting = this.waiting.incrementAndGet();
+		try {
+			if (waiting > maxWaiting) {
 				throw new SQLTransientConnectionException(
-						"Pool '" + name() + "' already has " + waiting
+						"Pool '" + name() + "' already has " + (waiting - 1)
 								+ " callers waiting for a connection (max-waiting=" + maxWaiting + "); failing fast",
 						POOL_SATURATED);
 			}
+			return take();
 		}
+		finally {
+			this.waiting.decrementAndGet();
+		}
+	}
+
+	private Connection take() throws SQLException {
 		Connection connection = this.dataSource.getConnection();
 		if (this.counted) {
 			this.borrowed.increment();
