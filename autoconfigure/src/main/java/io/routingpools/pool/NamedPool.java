@@ -181,7 +181,8 @@ public final class NamedPool {
 		if (maxWaiting == 0 || this.poolBean.getIdleConnections() > 0) {
 			return take();
 		}
-		int waiting = this.waiting.incrementAndGet();
+		// HikariCP's own count also sees callers that use the pool's DataSource directly.
+		int waiting = Math.max(this.waiting.incrementAndGet(), this.poolBean.getThreadsAwaitingConnection() + 1);
 		try {
 			if (waiting > maxWaiting) {
 				throw new SQLTransientConnectionException(
