@@ -30,7 +30,7 @@ import org.jspecify.annotations.Nullable;
  * <li>{@value #STANDBY_CANCELLATIONS}: a counter per replica (tag {@code pool});</li>
  * <li>{@value #ROUTES}: a counter per pool and route reason a binding can take there
  * (tags {@code pool}, {@code reason} = the reason's tag: {@code read-only},
- * {@code write}, {@code explicit}, {@code fallback}, {@code consistency},
+ * {@code write}, {@code explicit}, {@code fallback}, {@code consistency}, {@code tenant},
  * {@code standby-unsupported}, {@code auto-commit-read}): logical connections bound
  * there, counted as each binding is made on its final route.</li>
  * </ul>

@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.routingpools.actuate.FailoverCounts;
 import io.routingpools.actuate.RoutingPoolsMeters;
+import io.routingpools.actuate.TenantMeters;
 import io.routingpools.pool.NamedPool;
 import io.routingpools.pool.NamedPools;
 import io.routingpools.replica.FailoverCause;
@@ -18,6 +19,8 @@ import io.routingpools.routing.Route;
 import io.routingpools.routing.RouteReason;
 import io.routingpools.routing.Router;
 import io.routingpools.routing.TestRoutes;
+import io.routingpools.tenant.TenantEvents;
+import io.routingpools.tenant.Tenants;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -32,8 +35,9 @@ import org.springframework.context.annotation.Configuration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Wiring of the {@code routingpools.*} meters and of the failover counts the router
- * tells. No server is needed: nothing listens on the pools' URLs.
+ * Wiring of the {@code routingpools.*} meters, of the failover counts the router tells
+ * and of the tenant meters the tenants tell. No server is needed: nothing listens on the
+ * pools' URLs.
  */
 class RoutingPoolsMetricsAutoConfigurationTests {
 
@@ -87,6 +91,53 @@ class RoutingPoolsMetricsAutoConfigurationTests {
 				.tags("pool", "primary", "reason", "write")
 				.functionCounter()
 				.count()).isEqualTo(1.0);
+		});
+	}
+
+	@Test
+	void routesCounterCountsTenantBindingsOnADedicatedPool() {
+		this.runner
+			.withPropertyValues("routing-pools.tenants.dedicated.bigcorp.url=jdbc:postgresql://127.0.0.1:9/bigcorp")
+			.run((context) -> assertThat(context.getBean(MeterRegistry.class)
+				.find(RoutingPoolsMeters.ROUTES)
+				.tag("pool", "tenant-bigcorp")
+				.functionCounters()).map((counter) -> counter.getId().getTag("reason"))
+				.containsExactlyInAnyOrder("tenant", "explicit"));
+	}
+
+	@Test
+	void springBootBindsTheTenantMetersForConfiguredTenantsAndOther() {
+		this.runner
+			.withPropertyValues("routing-pools.tenants.quotas.acme=2",
+					"routing-pools.tenants.dedicated.bigcorp.url=jdbc:postgresql://127.0.0.1:9/bigcorp")
+			.run((context) -> {
+				MeterRegistry registry = context.getBean(MeterRegistry.class);
+				assertThat(registry.find(TenantMeters.ACTIVE).gauges()).map((gauge) -> gauge.getId().getTag("tenant"))
+					.containsExactlyInAnyOrder("acme", "bigcorp", "other");
+				assertThat(registry.find(TenantMeters.WAIT).timers()).map((timer) -> timer.getId().getTag("tenant"))
+					.containsExactlyInAnyOrder("acme", "bigcorp", "other");
+				assertThat(registry.find(TenantMeters.REJECTIONS).functionCounters())
+					.map((counter) -> counter.getId().getTag("tenant"))
+					.containsExactlyInAnyOrder("acme", "bigcorp", "other");
+			});
+	}
+
+	@Test
+	void tenantsReportToTheTenantMeters() {
+		this.runner.withPropertyValues("routing-pools.tenants.quotas.acme=2").run((context) -> {
+			MeterRegistry registry = context.getBean(MeterRegistry.class);
+			context.getBean(Tenants.class).tenant("acme").acquire();
+			assertThat(registry.get(TenantMeters.WAIT).tag("tenant", "acme").timer().count()).isOne();
+			assertThat(registry.get(TenantMeters.ACTIVE).tag("tenant", "acme").gauge().value()).isOne();
+		});
+	}
+
+	@Test
+	void applicationsOwnTenantEventsReplaceTheTenantMeters() {
+		this.runner.withUserConfiguration(OwnTenantEvents.class).run((context) -> {
+			assertThat(context).doesNotHaveBean(TenantMeters.class);
+			assertThat(context.getBean(Tenants.class)).extracting("events").isSameAs(OwnTenantEvents.EVENTS);
+			assertThat(context.getBean(MeterRegistry.class).find(TenantMeters.ACTIVE).gauges()).isEmpty();
 		});
 	}
 
@@ -155,13 +206,28 @@ class RoutingPoolsMetricsAutoConfigurationTests {
 	}
 
 	@Test
+	void withoutMicrometerTenantEventsAreNotMeasured() {
+		new ApplicationContextRunner().withClassLoader(new FilteredClassLoader("io.micrometer"))
+			.withConfiguration(AutoConfigurations.of(RoutingPoolsAutoConfiguration.class,
+					RoutingPoolsMetricsAutoConfiguration.class, DataSourceAutoConfiguration.class))
+			.withPropertyValues("routing-pools.defaults.initialization-fail-timeout=-1ms",
+					"routing-pools.defaults.minimum-idle=0",
+					"routing-pools.primary.url=jdbc:postgresql://127.0.0.1:9/app")
+			.run((context) -> {
+				assertThat(context).hasNotFailed().doesNotHaveBean(TenantEvents.class);
+				assertThat(context.getBean(Tenants.class)).extracting("events").isSameAs(TenantEvents.NONE);
+			});
+	}
+
+	@Test
 	void absentWhenRoutingPoolsIsSwitchedOff() {
 		this.runner
 			.withPropertyValues("routing-pools.enabled=false",
 					"spring.datasource.url=jdbc:postgresql://127.0.0.1:9/app")
 			.run((context) -> assertThat(context).hasNotFailed()
 				.doesNotHaveBean(FailoverEvents.class)
-				.doesNotHaveBean(RoutingPoolsMeters.class));
+				.doesNotHaveBean(RoutingPoolsMeters.class)
+				.doesNotHaveBean(TenantEvents.class));
 	}
 
 	private static NamedPool pool(AssertableApplicationContext context, String name) {
@@ -186,6 +252,19 @@ class RoutingPoolsMetricsAutoConfigurationTests {
 
 		@Bean
 		FailoverEvents failoverEvents() {
+			return EVENTS;
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class OwnTenantEvents {
+
+		static final TenantEvents EVENTS = new TenantEvents() {
+		};
+
+		@Bean
+		TenantEvents tenantEvents() {
 			return EVENTS;
 		}
 
