@@ -4,6 +4,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import io.routingpools.autoconfigure.RoutingPoolsConsistencyAutoConfiguration;
+import io.routingpools.autoconfigure.RoutingPoolsTenantAutoConfiguration;
 import io.routingpools.embedded.EmbeddedClusterExtension;
 import io.routingpools.embedded.EmbeddedPostgresCluster;
 import io.routingpools.embedded.PostgresNode;
@@ -45,7 +46,7 @@ class AsyncReadYourWritesOnClusterTests {
 		cluster = shared;
 		runner = ClusterApplications.jdbc(cluster)
 			.withConfiguration(AutoConfigurations.of(RoutingPoolsConsistencyAutoConfiguration.class,
-					TaskExecutionAutoConfiguration.class))
+					RoutingPoolsTenantAutoConfiguration.class, TaskExecutionAutoConfiguration.class))
 			.withUserConfiguration(AsyncReads.class)
 			.withInitializer((context) -> Nodes.execute(cluster.primary(),
 					"create table if not exists async_writes (id bigint primary key)"));
