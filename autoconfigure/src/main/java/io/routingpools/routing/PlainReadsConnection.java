@@ -61,6 +61,12 @@ abstract class PlainReadsConnection extends ReRunningConnection implements Bindi
 	 */
 	abstract void wroteOutsideTransaction();
 
+	/**
+	 * Whether the current binding serves the work of the tenant now in effect.
+	 * @return {@code false} if the binding began for another tenant's work
+	 */
+	abstract boolean servesCurrentTenant();
+
 	@Override
 	public boolean readOnlyIntent() {
 		return this.readOnly || SpringReadOnlyWork.declared();
@@ -113,7 +119,7 @@ abstract class PlainReadsConnection extends ReRunningConnection implements Bindi
 		}
 		Connection connection = bound();
 		if (connection != null) {
-			if (this.plainReadBinding || !isFree()) {
+			if ((this.plainReadBinding || !isFree()) && servesCurrentTenant()) {
 				if (sql != null) {
 					countPlainRead();
 				}

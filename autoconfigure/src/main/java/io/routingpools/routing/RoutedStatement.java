@@ -85,8 +85,10 @@ abstract class RoutedStatement implements Statement {
 	/**
 	 * An execution that is never re-run starts: the binding has executed something, and
 	 * this statement is not re-runnable any more.
+	 * @throws SQLException if the work may not run on the statement's binding
 	 */
-	final void executing() {
+	final void executing() throws SQLException {
+		this.connection.statementExecuting(this.binding);
 		this.recording = null;
 		this.connection.executing();
 	}
@@ -131,7 +133,8 @@ abstract class RoutedStatement implements Statement {
 	 * @return the recording to re-run it with, if this is the statement's first execution
 	 * and the first on its binding
 	 */
-	private @Nullable StatementRecording firstExecution() {
+	private @Nullable StatementRecording firstExecution() throws SQLException {
+		this.connection.statementExecuting(this.binding);
 		StatementRecording current = this.recording;
 		this.recording = null;
 		boolean first = this.connection.executing();

@@ -32,7 +32,8 @@ import org.jspecify.annotations.Nullable;
  * and {@code setNetworkTimeout} keep the binding until the connection is closed, with the
  * same limit. Work the bound pool cannot serve (a write after a replica served reads,
  * another explicitly named pool, serializable work on a replica) ends the binding between
- * transactions, closing what it kept.
+ * transactions, closing what it kept; so does another tenant's work, which is refused
+ * inside a transaction ({@link TenantBindingConnection}).
  * <p>
  * A transaction's pool is fixed by the explicit route in effect when it began: at
  * {@code setAutoCommit(false)} and, in manual-commit mode, at {@code getConnection()}
@@ -118,7 +119,8 @@ abstract class RoutingConnection extends TenantBindingConnection {
 		if (connection != null && current != null) {
 			// A binding for plain reads serves the calls between them (metadata, ...):
 			// statements that need the primary move there on their own.
-			if (fitsAutoCommitWork(current) || (boundForPlainReads() && PoolRouting.currentPool() == null)) {
+			if (servesCurrentTenant()
+					&& (fitsAutoCommitWork(current) || (boundForPlainReads() && PoolRouting.currentPool() == null))) {
 				tenantAutoCommitWork(connection, current.pool());
 				return connection;
 			}
@@ -135,7 +137,7 @@ abstract class RoutingConnection extends TenantBindingConnection {
 		boolean first = firstUseOfTransaction();
 		if (first) {
 			Route kept = this.route;
-			if (kept != null && !servedBy(kept, transactionPool(), readOnlyIntent())) {
+			if (kept != null && (!servedBy(kept, transactionPool(), readOnlyIntent()) || !servesCurrentTenant())) {
 				release();
 			}
 		}
@@ -147,6 +149,9 @@ abstract class RoutingConnection extends TenantBindingConnection {
 		}
 		else if (first) {
 			tenantTransactionBegins(connection, current.pool());
+		}
+		else if (!servesCurrentTenant()) {
+			throw anotherTenantsWork(current.pool(), false);
 		}
 		String named = PoolRouting.currentPool();
 		if (named != null && !mayName(named, current)) {

@@ -74,6 +74,14 @@ abstract class StatementTrackingConnection extends RecordingConnection {
 			String sql, boolean batch) throws SQLException;
 
 	/**
+	 * A statement is about to execute on the binding it was created in, which may have
+	 * been kept from an earlier transaction.
+	 * @param statementBinding the binding it belongs to
+	 * @throws SQLException if the work now in effect may not run on that binding
+	 */
+	abstract void statementExecuting(int statementBinding) throws SQLException;
+
+	/**
 	 * The application closed a statement.
 	 */
 	abstract void statementClosedByApplication();

@@ -6,6 +6,7 @@ import java.sql.SQLException;
 import io.routingpools.pool.NamedPool;
 import io.routingpools.pool.PoolRole;
 import io.routingpools.tenant.Tenant;
+import io.routingpools.tenant.TenantScope;
 import io.routingpools.tenant.TenantSessionVariable;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -18,8 +19,11 @@ import org.jspecify.annotations.Nullable;
  * {@code tenants.session-variable}, carries the tenant id to the session:
  * transaction-local in a transaction, for the session in auto-commit work, reset to
  * {@code ''} before the physical connection goes back to its pool. The admin pool gets
- * neither quota nor variable. The binding itself belongs to {@link RoutingConnection},
- * which calls this layer as a binding begins, is used and ends.
+ * neither quota nor variable. A binding serves only its own tenant's work: between
+ * transactions, another tenant's work (or work without one) ends it and binds again;
+ * inside a transaction, and on a statement the binding kept, it is refused (25001). The
+ * binding itself belongs to {@link RoutingConnection}, which calls this layer as a
+ * binding begins, is used and ends.
  */
 abstract class TenantBindingConnection extends PlainReadsConnection {
 
@@ -96,6 +100,71 @@ abstract class TenantBindingConnection extends PlainReadsConnection {
 		Tenant current = this.tenant;
 		if (variable != null && current != null && !this.variableSetForSession && pool.role() != PoolRole.ADMIN) {
 			setForTransaction(variable, connection, current, pool);
+		}
+	}
+
+	/**
+	 * Whether the current binding serves the work of the tenant now in effect: it began
+	 * for that tenant (or for none, as the work), or it is on the admin pool, which
+	 * carries no tenant.
+	 * @return {@code false} if another tenant's binding would carry this work
+	 */
+	@Override
+	final boolean servesCurrentTenant() {
+		Tenant bound = this.tenant;
+		String current = TenantScope.current();
+		if ((bound != null) ? bound.id().equals(current) : current == null) {
+			return true;
+		}
+		Route route = route();
+		return route != null && route.pool().role() == PoolRole.ADMIN;
+	}
+
+	/**
+	 * The error for work of another tenant inside a transaction, or on a statement, that
+	 * the current binding serves for its own.
+	 * @param pool the bound pool
+	 * @param statement whether the work is a statement the binding kept
+	 * @return {@code 25001}, naming both tenants and the pool
+	 */
+	final SQLException anotherTenantsWork(NamedPool pool, boolean statement) {
+		String current = TenantScope.current();
+		String work = (current != null) ? "tenant '" + current + "'" : "no tenant";
+		String bound = (this.tenant != null) ? String.valueOf(this.tenant) : "no tenant";
+		return new SQLException((statement
+				? "A statement created for " + bound + " on pool '" + pool.name() + "' was executed for " + work
+						+ "; a statement keeps the tenant of the work that created it: create it again for " + work
+				: "Work for " + work + " ran inside a transaction bound to pool '" + pool.name() + "' for " + bound
+						+ "; a transaction keeps the tenant it began with: start a new transaction "
+						+ "(for example with REQUIRES_NEW) for another tenant's work"),
+				SqlStates.ACTIVE_SQL_TRANSACTION);
+	}
+
+	/**
+	 * A statement of the current binding executes. It runs where it was created, so it
+	 * must run for the binding's tenant, which the session must carry: in a manual-commit
+	 * transaction that it begins, transaction-local; in auto-commit work after a
+	 * transaction, for the session.
+	 * @param statementBinding the binding the statement belongs to
+	 * @throws SQLException {@code 25001} if the work now in effect is another tenant's;
+	 * the error of the setting
+	 */
+	@Override
+	final void statementExecuting(int statementBinding) throws SQLException {
+		Connection connection = bound();
+		Route current = route();
+		if (connection == null || current == null || statementBinding != binding()) {
+			// A statement of an earlier binding, closed with it: the driver refuses it.
+			return;
+		}
+		if (!servesCurrentTenant()) {
+			throw anotherTenantsWork(current.pool(), true);
+		}
+		if (this.autoCommit) {
+			tenantAutoCommitWork(connection, current.pool());
+		}
+		else if (firstUseOfTransaction()) {
+			tenantTransactionBegins(connection, current.pool());
 		}
 	}
 
