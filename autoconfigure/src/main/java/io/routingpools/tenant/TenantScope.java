@@ -18,6 +18,11 @@ public final class TenantScope {
 
 	private static final ThreadLocal<@Nullable String> CURRENT = new ThreadLocal<>();
 
+	// Whether any thread ever entered a tenant: until then current() is a plain read, not
+	// a thread-local lookup, for applications (and work) without tenants. The routing
+	// layer asks for the current tenant at each binding and statement.
+	private static volatile boolean entered;
+
 	private TenantScope() {
 	}
 
@@ -62,7 +67,7 @@ public final class TenantScope {
 	 * @return the tenant id, or {@code null} for work without a tenant
 	 */
 	public static @Nullable String current() {
-		return CURRENT.get();
+		return entered ? CURRENT.get() : null;
 	}
 
 	/**
@@ -73,12 +78,17 @@ public final class TenantScope {
 	 * @throws InvalidTenantIdException if the id is not valid
 	 */
 	public static @Nullable String enter(@Nullable String tenantId) {
-		@Nullable String previous = CURRENT.get();
+		@Nullable String previous = current();
 		if (tenantId == null) {
-			CURRENT.remove();
+			if (previous != null) {
+				CURRENT.remove();
+			}
 		}
 		else {
 			CURRENT.set(TenantIds.require(tenantId));
+			if (!entered) {
+				entered = true;
+			}
 		}
 		return previous;
 	}
@@ -89,7 +99,9 @@ public final class TenantScope {
 	 */
 	public static void restore(@Nullable String previous) {
 		if (previous == null) {
-			CURRENT.remove();
+			if (entered) {
+				CURRENT.remove();
+			}
 		}
 		else {
 			CURRENT.set(previous);
