@@ -433,7 +433,7 @@ public class RoutingPoolsProperties {
 
 		/**
 		 * Quotas of named tenants, by tenant id: connections each may hold at once on the
-		 * shared pools. At least 1.
+		 * shared pools. 0 for no limit. Write ids with upper-case letters in brackets.
 		 */
 		private Map<String, Integer> quotas = new LinkedHashMap<>();
 

@@ -114,7 +114,7 @@ final class SettingsChecks {
 		tenants.getQuotas().forEach((id, quota) -> {
 			String property = prefix + "quotas." + id;
 			if (tenantId(property, id)) {
-				atLeast(property, quota, 1);
+				atLeast(property, quota, 0);
 			}
 		});
 		sessionVariable(prefix + "session-variable", tenants.getSessionVariable());

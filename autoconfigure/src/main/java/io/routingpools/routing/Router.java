@@ -170,10 +170,11 @@ public final class Router {
 	 * {@code PoolRouting}), or {@code null} to route by the work's read-only flag
 	 * @return a physical connection from the chosen pool
 	 * @throws SQLException if no pool could provide a connection: the pool's own error,
-	 * {@code 3D000} for an unknown pool name, {@code 0A000} for serializable work named
-	 * to a replica, {@code 53300} for a saturated pool, or {@code 08001} when no replica
-	 * could serve a read (none in rotation, or none caught up with the scope's writes)
-	 * and fallback is not allowed
+	 * {@code 3D000} for an unknown pool name, {@code 42501} for a tenant's work named to
+	 * another tenant's dedicated pool, {@code 0A000} for serializable work named to a
+	 * replica, {@code 53300} for a saturated pool, or {@code 08001} when no replica could
+	 * serve a read (none in rotation, or none caught up with the scope's writes) and
+	 * fallback is not allowed
 	 */
 	Connection acquire(Binding logical, @Nullable String explicit) throws SQLException {
 		if (explicit != null) {
@@ -183,6 +184,13 @@ public final class Router {
 						+ "' is a hot standby, which cannot run serializable transactions (@UsePool or PoolRouting "
 						+ "named it; the isolation was set on the connection or is the pools' default): use "
 						+ "REPEATABLE READ there, or route the work to the primary", SqlStates.FEATURE_NOT_SUPPORTED);
+			}
+			Tenant tenant = logical.tenant();
+			if (pool.role() == PoolRole.TENANT && tenant != null && tenant.dedicatedPool() != pool) {
+				throw new SQLException("Work of " + tenant + " named pool '" + pool.name()
+						+ "' (@UsePool or PoolRouting), the dedicated pool of another tenant: a tenant's work may "
+						+ "name only its own dedicated pool; operator work without a tenant may name any",
+						SqlStates.INSUFFICIENT_PRIVILEGE);
 			}
 			return acquire(logical, pool, RouteReason.EXPLICIT);
 		}

@@ -43,6 +43,12 @@ final class SqlStates {
 	 * {@code invalid_catalog_name}: an explicit route names no pool, as a connection
 	 * naming no database would. (Class 42 would make Spring blame the SQL.)
 	 */
+	/**
+	 * {@code insufficient_privilege}: work of one tenant named another tenant's dedicated
+	 * pool.
+	 */
+	static final String INSUFFICIENT_PRIVILEGE = "42501";
+
 	static final String NO_SUCH_POOL = "3D000";
 
 	private SqlStates() {

@@ -1,5 +1,7 @@
 package io.routingpools.tenant;
 
+import java.util.Enumeration;
+
 import jakarta.servlet.http.HttpServletRequest;
 import org.jspecify.annotations.Nullable;
 
@@ -30,9 +32,20 @@ public final class HeaderTenantResolver implements TenantResolver {
 		return this.header;
 	}
 
+	/**
+	 * The header's value, trimmed; {@code null} when it is absent or blank.
+	 * @throws InvalidTenantIdException if the header appears more than once
+	 */
 	@Override
 	public @Nullable String resolveTenant(HttpServletRequest request) {
-		String value = request.getHeader(this.header);
+		Enumeration<String> values = request.getHeaders(this.header);
+		if (values == null || !values.hasMoreElements()) {
+			return null;
+		}
+		String value = values.nextElement();
+		if (values.hasMoreElements()) {
+			throw InvalidTenantIdException.severalValues(this.header);
+		}
 		return (value == null || value.isBlank()) ? null : value.trim();
 	}
 

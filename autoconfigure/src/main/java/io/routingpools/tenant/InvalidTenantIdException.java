@@ -19,4 +19,20 @@ public class InvalidTenantIdException extends IllegalArgumentException {
 				+ " letters, digits, '-' or '_', starting with a letter or digit");
 	}
 
+	private InvalidTenantIdException(String message, boolean unused) {
+		super(message);
+	}
+
+	/**
+	 * A request that names its tenant more than once: which one is meant is not clear,
+	 * and a gateway that appends its header instead of replacing the client's would
+	 * otherwise let the client's win.
+	 * @param header the header that appears several times
+	 * @return the exception
+	 */
+	public static InvalidTenantIdException severalValues(String header) {
+		return new InvalidTenantIdException(
+				"Invalid tenant id: the request has more than one " + header + " header; send exactly one", false);
+	}
+
 }

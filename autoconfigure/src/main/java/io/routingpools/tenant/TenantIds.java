@@ -48,7 +48,10 @@ public final class TenantIds {
 	 * @return the reason
 	 */
 	static String problem(@Nullable String id) {
-		if (id == null || id.isEmpty()) {
+		if (id == null) {
+			return "there is no tenant id (null)";
+		}
+		if (id.isEmpty()) {
 			return "the tenant id is empty";
 		}
 		if (id.length() > MAX_LENGTH) {

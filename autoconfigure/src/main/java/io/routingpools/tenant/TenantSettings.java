@@ -14,7 +14,7 @@ import org.jspecify.annotations.Nullable;
  * the shared pools; 0 for no limit
  * @param quotaWaitTimeout how long work over its tenant's quota waits for a slot before
  * {@link TenantQuotaExceededException}
- * @param quotas the quotas of named tenants (each at least 1)
+ * @param quotas the quotas of named tenants (0: no limit)
  * @param sessionVariable the setting that carries the tenant id for row-level security
  * (for example {@code app.tenant_id}), or {@code null} for none
  * @param dedicated the tenants that have a pool of their own, {@code tenant-<id>}

@@ -97,10 +97,10 @@ class TenantConfigurationChecksTests {
 	}
 
 	@Test
-	void tenantQuotaBelowOne() {
-		assertThat(problems("routing-pools.tenants.quotas.acme=0"))
-			.containsExactly(new Problem("routing-pools.tenants.quotas.acme", "0", "must be at least 1",
-					"Set routing-pools.tenants.quotas.acme to 1 or more, or remove it to use the default"));
+	void negativeTenantQuota() {
+		assertThat(problems("routing-pools.tenants.quotas.acme=-1"))
+			.containsExactly(new Problem("routing-pools.tenants.quotas.acme", "-1", "cannot be negative",
+					"Set routing-pools.tenants.quotas.acme to 0 or more, or remove it to use the default"));
 	}
 
 	@Test
@@ -167,7 +167,7 @@ class TenantConfigurationChecksTests {
 				"routing-pools.tenants.dedicated." + TOO_LONG_ID + ".url=jdbc:postgresql://127.0.0.1:9/t",
 				"routing-pools.tenants.dedicated.initech.maximum-pool-size=2", "routing-pools.tenants.header=",
 				"routing-pools.tenants.default-quota=-2", "routing-pools.tenants.quota-wait-timeout=-1s",
-				"routing-pools.tenants.quotas.acme=0", "routing-pools.tenants.session-variable=role");
+				"routing-pools.tenants.quotas.acme=-1", "routing-pools.tenants.session-variable=role");
 		assertThat(problems).extracting(Problem::property)
 			.containsExactlyInAnyOrder("routing-pools.defaults.idle-timeout",
 					"routing-pools.tenants.dedicated.bigcorp.minimum-idle",

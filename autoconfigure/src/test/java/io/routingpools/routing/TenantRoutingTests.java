@@ -183,6 +183,46 @@ class TenantRoutingTests {
 	}
 
 	@Test
+	void aTenantsWorkMayNotNameAnotherTenantsDedicatedPool() throws Exception {
+		TenantScope.call("acme", () -> PoolRouting.call("tenant-bigcorp", () -> {
+			try (Connection connection = this.dataSource.getConnection()) {
+				assertThatExceptionOfType(SQLException.class).isThrownBy(() -> execute(connection, "select 1"))
+					.satisfies((ex) -> {
+						assertThat(ex.getSQLState()).isEqualTo("42501");
+						assertThat(ex.getMessage()).contains("tenant 'acme'", "'tenant-bigcorp'");
+					});
+			}
+			return null;
+		}));
+		assertThat(usage("acme")).isZero();
+	}
+
+	@Test
+	void operatorWorkWithoutATenantMayNameADedicatedPool() throws Exception {
+		PoolRouting.call("tenant-bigcorp", () -> {
+			try (Connection connection = this.dataSource.getConnection()) {
+				execute(connection, "create table t (id int)");
+				assertThat(boundUrl(connection)).isEqualTo(StubPools.url("tenant-bigcorp"));
+			}
+			return null;
+		});
+	}
+
+	@Test
+	void aTenantWithQuotaZeroIsNotLimited() throws Exception {
+		this.tenants.changeQuota("acme", 0);
+		TenantScope.call("acme", () -> {
+			try (Connection first = this.dataSource.getConnection();
+					Connection second = this.dataSource.getConnection()) {
+				execute(first, "insert into t values (1)");
+				execute(second, "insert into t values (2)");
+				assertThat(usage("acme")).isEqualTo(2);
+			}
+			return null;
+		});
+	}
+
+	@Test
 	void tenantWorkNamedToTheAdminPoolHoldsNoSlot() throws Exception {
 		TenantScope.call("acme", () -> {
 			try (Connection user = this.dataSource.getConnection()) {

@@ -77,6 +77,16 @@ class TenantFilterTests {
 	}
 
 	@Test
+	void aRequestNamingItsTenantTwiceIsRefusedWith400BeforeTheChain() throws Exception {
+		this.request.addHeader(HEADER, "globex");
+		this.request.addHeader(HEADER, "acme");
+		this.filter.doFilter(this.request, this.response, this.chain);
+		assertThat(this.chain.getRequest()).isNull();
+		assertThat(this.response.getStatus()).isEqualTo(400);
+		assertThat(this.response.getContentAsString()).contains("more than one " + HEADER);
+	}
+
+	@Test
 	void invalidTenantIdIsRefusedWith400BeforeTheChain() throws Exception {
 		this.request.addHeader(HEADER, "acme corp");
 		this.filter.doFilter(this.request, this.response, this.chain);
