@@ -132,9 +132,11 @@ final class SettingsChecks {
 			return true;
 		}
 		this.problems.add(property, id,
-				"a tenant id is 1 to " + TenantIds.MAX_LENGTH
-						+ " letters, digits, '-' or '_', starting with a letter or digit",
-				"Write the tenant's id as the application receives it (ids are case-sensitive), or remove the entry");
+				((id.length() > TenantIds.MAX_LENGTH) ? "the id has " + id.length() + " characters; " : "")
+						+ "a tenant id is 1 to " + TenantIds.MAX_LENGTH
+						+ " ASCII letters, digits, '-' or '_', starting with a letter or digit",
+				"Rename the key of " + property + " to the tenant's id as the application receives it (ids are "
+						+ "case-sensitive: write one with upper-case letters in brackets), or remove the entry");
 		return false;
 	}
 

@@ -84,8 +84,10 @@ class TenantConfigurationChecksTests {
 				assertThat(problem.property()).isEqualTo("routing-pools.tenants.dedicated." + TOO_LONG_ID);
 				assertThat(problem.value()).isEqualTo(TOO_LONG_ID);
 				assertThat(problem.reason())
-					.isEqualTo("a tenant id is 1 to 56 letters, digits, '-' or '_', starting with a letter or digit");
-				assertThat(problem.action()).contains("remove the entry");
+					.isEqualTo("the id has 57 characters; a tenant id is 1 to 56 ASCII letters, "
+							+ "digits, '-' or '_', starting with a letter or digit");
+				assertThat(problem.action()).contains("routing-pools.tenants.dedicated." + TOO_LONG_ID)
+					.contains("remove the entry");
 			});
 	}
 
