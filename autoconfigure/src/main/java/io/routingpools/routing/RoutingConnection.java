@@ -171,7 +171,9 @@ abstract class RoutingConnection extends TenantBindingConnection {
 			return named.equals(current.pool().name());
 		}
 		if (current.reason() == RouteReason.TENANT) {
-			return fitsTenantRoute(current);
+			// Its tenant's work, as physical() checked first: all of it goes to this
+			// pool.
+			return true;
 		}
 		boolean readOnly = readOnlyIntent();
 		if (current.reason() != RouteReason.EXPLICIT && current.reason().readOnlyWork() == readOnly) {
@@ -593,18 +595,19 @@ abstract class RoutingConnection extends TenantBindingConnection {
 			this.unrecordedWrite = null;
 			tokens().unrecordedWriteLost(wrote);
 		}
-		if (connection != null && aborted != null) {
-			try {
-				connection.abort(executor);
-			}
-			finally {
-				// HikariCP's abort does not give the slot back: evict the connection.
-				aborted.pool().dataSource().evictConnection(connection);
-				this.source.router().released(aborted, connection);
-				tenantBindingEnded();
+		try {
+			if (connection != null && aborted != null) {
+				try {
+					connection.abort(executor);
+				}
+				finally {
+					// HikariCP's abort does not give the slot back: evict the connection.
+					aborted.pool().dataSource().evictConnection(connection);
+					this.source.router().released(aborted, connection);
+				}
 			}
 		}
-		else {
+		finally {
 			tenantBindingEnded();
 		}
 	}

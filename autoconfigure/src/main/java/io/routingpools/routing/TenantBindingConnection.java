@@ -256,15 +256,4 @@ abstract class TenantBindingConnection extends PlainReadsConnection {
 		}
 	}
 
-	/**
-	 * Whether auto-commit work of the current tenant fits a binding to its dedicated
-	 * pool.
-	 * @param current the binding's route, reason {@code tenant}
-	 * @return whether the current tenant's dedicated pool is the bound pool
-	 */
-	final boolean fitsTenantRoute(Route current) {
-		Tenant now = this.source.router().tenants().current();
-		return now != null && now.dedicatedPool() == current.pool();
-	}
-
 }
