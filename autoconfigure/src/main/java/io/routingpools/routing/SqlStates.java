@@ -40,15 +40,15 @@ final class SqlStates {
 	static final String SERIALIZATION_FAILURE = "40001";
 
 	/**
-	 * {@code invalid_catalog_name}: an explicit route names no pool, as a connection
-	 * naming no database would. (Class 42 would make Spring blame the SQL.)
-	 */
-	/**
 	 * {@code insufficient_privilege}: work of one tenant named another tenant's dedicated
-	 * pool.
+	 * pool, as PostgreSQL answers work its role may not do.
 	 */
 	static final String INSUFFICIENT_PRIVILEGE = "42501";
 
+	/**
+	 * {@code invalid_catalog_name}: an explicit route names no pool, as a connection
+	 * naming no database would. (Class 42 would make Spring blame the SQL.)
+	 */
 	static final String NO_SUCH_POOL = "3D000";
 
 	private SqlStates() {
