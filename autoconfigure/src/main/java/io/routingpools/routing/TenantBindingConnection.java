@@ -75,17 +75,7 @@ abstract class TenantBindingConnection extends PlainReadsConnection {
 	 * the setting fails
 	 */
 	final void tenantBound(Connection connection, NamedPool pool) throws SQLException {
-		TenantSessionVariable variable = this.source.tenantVariable();
-		Tenant current = this.tenant;
-		if (variable == null || current == null || pool.role() == PoolRole.ADMIN) {
-			return;
-		}
-		if (this.autoCommit) {
-			setForSession(variable, connection, current, pool);
-		}
-		else {
-			setForTransaction(variable, connection, current, pool);
-		}
+		setTenant(connection, pool, this.autoCommit);
 	}
 
 	/**
@@ -96,10 +86,8 @@ abstract class TenantBindingConnection extends PlainReadsConnection {
 	 * @throws SQLException if the setting fails
 	 */
 	final void tenantTransactionBegins(Connection connection, NamedPool pool) throws SQLException {
-		TenantSessionVariable variable = this.source.tenantVariable();
-		Tenant current = this.tenant;
-		if (variable != null && current != null && !this.variableSetForSession && pool.role() != PoolRole.ADMIN) {
-			setForTransaction(variable, connection, current, pool);
+		if (!this.variableSetForSession) {
+			setTenant(connection, pool, false);
 		}
 	}
 
@@ -176,38 +164,38 @@ abstract class TenantBindingConnection extends PlainReadsConnection {
 	 * @throws SQLException if the setting fails
 	 */
 	final void tenantAutoCommitWork(Connection connection, NamedPool pool) throws SQLException {
-		if (this.variableSetForSession || this.tenant == null) {
+		if (!this.variableSetForSession) {
+			setTenant(connection, pool, true);
+		}
+	}
+
+	/**
+	 * Carry the binding's tenant to the session, unless it has none, no variable is
+	 * configured, or the pool is the admin pool.
+	 * @param forSession for the session (reset when the binding ends), else
+	 * transaction-local
+	 * @throws SQLException naming the tenant and the pool, with the driver's SQLSTATE
+	 */
+	private void setTenant(Connection connection, NamedPool pool, boolean forSession) throws SQLException {
+		Tenant current = this.tenant;
+		TenantSessionVariable variable = (current != null) ? this.source.tenantVariable() : null;
+		if (current == null || variable == null || pool.role() == PoolRole.ADMIN) {
 			return;
 		}
-		tenantBound(connection, pool);
-	}
-
-	private void setForSession(TenantSessionVariable variable, Connection connection, Tenant current, NamedPool pool)
-			throws SQLException {
 		// Marked first: a failure part-way still resets before the connection goes back.
-		this.variableSetForSession = true;
+		this.variableSetForSession |= forSession;
 		try {
-			variable.setForSession(connection, current.id());
+			if (forSession) {
+				variable.setForSession(connection, current.id());
+			}
+			else {
+				variable.setForTransaction(connection, current.id());
+			}
 		}
 		catch (SQLException ex) {
-			throw settingFailed(variable, current, pool, ex);
+			throw new SQLException("Could not set " + variable.name() + " (routing-pools.tenants.session-variable) for "
+					+ current + " on pool '" + pool.name() + "': " + ex.getMessage(), ex.getSQLState(), ex);
 		}
-	}
-
-	private static void setForTransaction(TenantSessionVariable variable, Connection connection, Tenant current,
-			NamedPool pool) throws SQLException {
-		try {
-			variable.setForTransaction(connection, current.id());
-		}
-		catch (SQLException ex) {
-			throw settingFailed(variable, current, pool, ex);
-		}
-	}
-
-	private static SQLException settingFailed(TenantSessionVariable variable, Tenant current, NamedPool pool,
-			SQLException ex) {
-		return new SQLException("Could not set " + variable.name() + " (routing-pools.tenants.session-variable) for "
-				+ current + " on pool '" + pool.name() + "': " + ex.getMessage(), ex.getSQLState(), ex);
 	}
 
 	/**
